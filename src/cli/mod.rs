@@ -1,0 +1,11 @@
+//! The command line: clap structs (raw input), resolution into configs, one module per subcommand,
+//! and named exit codes. The only part of the crate that prints, reads the environment or exits.
+
+mod args;
+mod exit;
+mod map;
+mod run;
+mod validate;
+
+pub use exit::Exit;
+pub use run::run;

@@ -1,0 +1,39 @@
+//! Entry point of the command line: parse, dispatch, turn errors into messages and exit codes.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::args::{Cli, Command};
+use crate::cli::exit::Exit;
+use crate::cli::{map, validate};
+
+/// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::InputError.into() } else { Exit::Ok.into() };
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Validate(a) => validate::run(&a, &mut out),
+        Command::Map(a) => map::run(&a, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+                return Exit::Ok.into();
+            }
+            eprintln!("error: {e:#}");
+            Exit::InputError.into()
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Rendering: tables now; DOT process maps and overlays as they land.
+
+pub mod matrix;
+pub mod table;
