@@ -108,6 +108,11 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
     }
 
     let pg = ProcessGraph { graph, start: start.unwrap_or(NodeIndex::new(0)), ends };
+    // The shape checks below would only repeat an unresolved reference as unreachable steps or
+    // unbalanced gateways: report the cause alone.
+    if d.has_errors() && d.diagnostics.iter().any(|x| x.code == Code::UnknownReference) {
+        return None;
+    }
     check_gateways(d, &pg, &spans, &names);
     let order = check_cycles(d, &pg, &names, &spans, &edge_spans);
     if start.is_some() && step_count > 0 {

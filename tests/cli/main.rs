@@ -1,0 +1,5 @@
+//! The integration tests: one binary that drives the real `flowaudit` executable.
+
+mod harness;
+mod map;
+mod validate;
