@@ -16,7 +16,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check process definitions and the touchpoint map; report every error with file:line:column.
+    /// Check process definitions and the touchpoint map; report every error with its file, line and column.
     Validate(ValidateArgs),
     /// Show the business x channel touchpoint matrix (the process map) with blind spots and duplicates.
     Map(MapArgs),

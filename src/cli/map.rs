@@ -17,11 +17,20 @@ pub fn run(args: &MapArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         let mut err = std::io::stderr().lock();
         let errors: Vec<_> = lib.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
         diagnostic::write_text(&mut err, &errors, |f| lib.source(f))?;
-        writeln!(err, "error: the process library in {} is invalid; run `flowaudit validate {}`", args.processes.display(), args.processes.display())?;
+        writeln!(
+            err,
+            "error: the process library in {} is invalid; run `flowaudit validate {}`",
+            args.processes.display(),
+            args.processes.display()
+        )?;
         return Ok(Exit::InputError);
     }
     let Some(map) = &lib.touchpoints else {
-        anyhow::bail!("no {} in {}: the touchpoint map lives beside the process files", touchpoint::FILE_NAME, args.processes.display());
+        anyhow::bail!(
+            "no {} in {}: the touchpoint map lives beside the process files",
+            touchpoint::FILE_NAME,
+            args.processes.display()
+        );
     };
     let m = Matrix::build(map);
     match args.format {

@@ -63,7 +63,10 @@ pub fn run(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
 
 fn write_text(out: &mut impl Write, lib: &Library, errors: usize, warnings: usize) -> io::Result<()> {
     diagnostic::write_text(out, &lib.diagnostics, |f| lib.source(f))?;
-    let tps = lib.touchpoints.as_ref().map_or_else(String::new, |t| format!(", touchpoint map with {} touchpoints", t.touchpoints.len()));
+    let tps = lib
+        .touchpoints
+        .as_ref()
+        .map_or_else(String::new, |t| format!(", touchpoint map with {} touchpoints", t.touchpoints.len()));
     if lib.process_files == 0 && lib.touchpoints.is_none() {
         writeln!(out, "no process files found")?;
     }

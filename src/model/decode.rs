@@ -68,7 +68,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// A help text "did you mean `x`?" or, failing a close match, the list of what is allowed.
-pub fn suggest<'c>(word: &str, candidates: &[&'c str]) -> String {
+pub fn suggest(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.len() <= 12 => format!("expected one of: {}", candidates.join(", ")),
@@ -146,12 +146,7 @@ impl<'f> Decoder<'f> {
     pub fn required<'n>(&mut self, fields: &Fields<'n>, key: &str, what: &str, help: &str) -> Option<&'n Node> {
         let v = fields.get(key);
         if v.is_none() {
-            self.error(
-                Code::MissingKey,
-                fields.span,
-                format!("{what} has no `{key}`"),
-                Some(help.to_owned()),
-            );
+            self.error(Code::MissingKey, fields.span, format!("{what} has no `{key}`"), Some(help.to_owned()));
         }
         v
     }

@@ -169,14 +169,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span` of `file`.
     pub fn error(code: Code, file: &str, span: Option<Span>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            file: file.to_owned(),
-            span,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, code, file: file.to_owned(), span, message: message.into(), help: None }
     }
 
     /// A warning at `span` of `file`.
@@ -221,9 +214,7 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = format!("{severity}[{}]: {}\n", self.code.as_str(), self.message);
-        let line_text = self
-            .span
-            .and_then(|s| source.and_then(|src| src.lines().nth(s.line as usize - 1)));
+        let line_text = self.span.and_then(|s| source.and_then(|src| src.lines().nth(s.line as usize - 1)));
         let gutter = self.span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}", self.location());
@@ -258,7 +249,5 @@ pub fn write_text<'a>(
 
 /// Sorts diagnostics by file, line, column, then code, so output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.span, a.code, &a.message).cmp(&(&b.file, b.span, b.code, &b.message))
-    });
+    diagnostics.sort_by(|a, b| (&a.file, a.span, a.code, &a.message).cmp(&(&b.file, b.span, b.code, &b.message)));
 }

@@ -28,7 +28,8 @@ fn content_start(span: Span, source: &str) -> Span {
 }
 
 fn is_id(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_alphanumeric) && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    s.chars().next().is_some_and(char::is_alphanumeric)
+        && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Parses one flow line into edges, recording a located error for each malformed part.
@@ -77,7 +78,10 @@ pub fn parse_line(d: &mut Decoder<'_>, line: &Spanned<String>, source: &str) -> 
                     Code::BadFlow,
                     span,
                     format!("`{token}` in a flow line is not a step or gateway id"),
-                    Some("flow lines join ids with `->` (then) and `|` (or), e.g. `record -> diagnose | reply`".to_owned()),
+                    Some(
+                        "flow lines join ids with `->` (then) and `|` (or), e.g. `record -> diagnose | reply`"
+                            .to_owned(),
+                    ),
                 );
                 ok = false;
             } else {

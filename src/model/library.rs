@@ -137,8 +137,11 @@ fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
     let bytes = fs::read(path).map_err(|e| Diagnostic::error(Code::Io, name, None, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = String::from_utf8_lossy(&before[before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)..]).chars().count() + 1;
+        let line = before.split(|&b| b == b'\n').count();
+        let col = String::from_utf8_lossy(&before[before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)..])
+            .chars()
+            .count()
+            + 1;
         Diagnostic::error(
             Code::Io,
             name,
@@ -178,12 +181,22 @@ pub fn load(paths: &[PathBuf]) -> Library {
         if p.is_dir() {
             match process_files(p) {
                 Ok(f) => files.extend(f),
-                Err(e) => lib.diagnostics.push(Diagnostic::error(Code::Io, &p.display().to_string(), None, format!("cannot list: {e}"))),
+                Err(e) => lib.diagnostics.push(Diagnostic::error(
+                    Code::Io,
+                    &p.display().to_string(),
+                    None,
+                    format!("cannot list: {e}"),
+                )),
             }
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            lib.diagnostics.push(Diagnostic::error(Code::Io, &p.display().to_string(), None, "no such file or directory"));
+            lib.diagnostics.push(Diagnostic::error(
+                Code::Io,
+                &p.display().to_string(),
+                None,
+                "no such file or directory",
+            ));
         }
     }
     let (maps, procs): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| is_touchpoint_map(p));

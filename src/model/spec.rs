@@ -54,9 +54,10 @@ impl GatewayKind {
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        Self::NAMES.iter().position(|n| *n == name).map(|i| {
-            [Self::ExclusiveSplit, Self::ExclusiveJoin, Self::ParallelSplit, Self::ParallelJoin][i]
-        })
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| [Self::ExclusiveSplit, Self::ExclusiveJoin, Self::ParallelSplit, Self::ParallelJoin][i])
     }
 }
 
@@ -167,8 +168,22 @@ pub struct ProcessSpec {
 }
 
 const PROCESS_KEYS: [&str; 16] = [
-    "id", "name", "name_zh", "class", "kind", "version", "owner", "description", "elements", "roles", "steps",
-    "gateways", "start", "end", "flow", "loops",
+    "id",
+    "name",
+    "name_zh",
+    "class",
+    "kind",
+    "version",
+    "owner",
+    "description",
+    "elements",
+    "roles",
+    "steps",
+    "gateways",
+    "start",
+    "end",
+    "flow",
+    "loops",
 ];
 const STEP_KEYS: [&str; 6] = ["name", "name_zh", "role", "limit", "aliases", "description"];
 const ROLE_KEYS: [&str; 3] = ["name", "name_zh", "description"];

@@ -87,12 +87,19 @@ fn decode_coded(d: &mut Decoder<'_>, node: &Node, what: &str, channel: bool) -> 
         }
         let label = format!("{what} `{}`", id.value);
         let Some(f) = d.fields(v, &label, keys) else { continue };
-        let code = d.required(&f, "code", &label, "add `code:`; it becomes part of touchpoint codes").and_then(|n| d.text(n, "code"));
+        let code = d
+            .required(&f, "code", &label, "add `code:`; it becomes part of touchpoint codes")
+            .and_then(|n| d.text(n, "code"));
         let name = d.required(&f, "name", &label, "add `name: <English name>`").and_then(|n| d.text(n, "name"));
         let contact = f.get("contact").and_then(|n| d.choice(n, "contact degree", &["high", "low"]));
-        if let Some(c) = &code {
-            if let Some(other) = out.iter().find(|o| o.code == c.value) {
-                d.error(Code::DuplicateId, c.span, format!("{what} code `{}` is also the code of `{}`", c.value, other.id), Some("codes must be unique so touchpoint codes are".to_owned()));
+        if let Some((c, other)) = code.as_ref().and_then(|c| out.iter().find(|o| o.code == c.value).map(|o| (c, o))) {
+            {
+                d.error(
+                    Code::DuplicateId,
+                    c.span,
+                    format!("{what} code `{}` is also the code of `{}`", c.value, other.id),
+                    Some("codes must be unique so touchpoint codes are".to_owned()),
+                );
             }
         }
         out.push(Coded {
@@ -111,7 +118,12 @@ fn reference(d: &mut Decoder<'_>, value: Option<Spanned<String>>, known: &[&str]
     if known.contains(&v.value.as_str()) {
         Some(v.value)
     } else {
-        d.error(Code::UnknownReference, v.span, format!("unknown {what} `{}`", v.value), Some(suggest(&v.value, known)));
+        d.error(
+            Code::UnknownReference,
+            v.span,
+            format!("unknown {what} `{}`", v.value),
+            Some(suggest(&v.value, known)),
+        );
         None
     }
 }
@@ -128,7 +140,9 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
     if let Some(n) = f.get("brands") {
         map.brands = decode_coded(d, n, "brand", false);
     }
-    if let Some(n) = d.required(&f, "channels", "the touchpoint map", "add `channels:` (phone, IVR, web, SMS, app, ...)") {
+    if let Some(n) =
+        d.required(&f, "channels", "the touchpoint map", "add `channels:` (phone, IVR, web, SMS, app, ...)")
+    {
         map.channels = decode_coded(d, n, "channel", true);
     }
     if let Some(n) = d.required(&f, "businesses", "the touchpoint map", "add `businesses:` (the matrix rows)") {
@@ -137,13 +151,18 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
     let ids = |v: &[Coded]| v.iter().map(|c| c.id.clone()).collect::<Vec<String>>();
     let (brands, channels, businesses) = (ids(&map.brands), ids(&map.channels), ids(&map.businesses));
     let process_ids: Vec<&str> = processes.iter().map(|p| p.0.as_str()).collect();
-    let Some(list) = d.required(&f, "touchpoints", "the touchpoint map", "add `touchpoints:`, one entry per business x channel") else {
+    let Some(list) =
+        d.required(&f, "touchpoints", "the touchpoint map", "add `touchpoints:`, one entry per business x channel")
+    else {
         return map;
     };
     for node in d.list(list, "`touchpoints`") {
         let Some(t) = d.fields(node, "a touchpoint", &TOUCHPOINT_KEYS) else { continue };
-        let business = d.required(&t, "business", "a touchpoint", "add `business: <business id>`").and_then(|n| d.text(n, "business"));
-        let channel = d.required(&t, "channel", "a touchpoint", "add `channel: <channel id>`").and_then(|n| d.text(n, "channel"));
+        let business = d
+            .required(&t, "business", "a touchpoint", "add `business: <business id>`")
+            .and_then(|n| d.text(n, "business"));
+        let channel =
+            d.required(&t, "channel", "a touchpoint", "add `channel: <channel id>`").and_then(|n| d.text(n, "channel"));
         let brand_node = t.get("brand").and_then(|n| d.text(n, "brand"));
         let process = t.get("process").and_then(|n| d.text(n, "process"));
         let business = reference(d, business, &as_refs(&businesses), "business");
@@ -169,15 +188,20 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
                 }
                 Some(_) => Some(p.value),
                 None => {
-                    d.error(Code::UnknownReference, p.span, format!("unknown process `{}`", p.value), Some(suggest(&p.value, &process_ids)));
+                    d.error(
+                        Code::UnknownReference,
+                        p.span,
+                        format!("unknown process `{}`", p.value),
+                        Some(suggest(&p.value, &process_ids)),
+                    );
                     continue;
                 }
             },
         };
         let (Some(business), Some(channel)) = (business, channel) else { continue };
         let code_of = |v: &[Coded], id: &str| v.iter().find(|c| c.id == id).map(|c| c.code.clone()).unwrap_or_default();
-        let brand_code = brand.as_deref().map_or_else(|| ALL_BRANDS_CODE.to_owned(), |b| code_of(&map.brands, b));
-        let code = format!("{}-{brand_code}-{}", code_of(&map.channels, &channel), code_of(&map.businesses, &business));
+        let brand_seg = brand.as_deref().map_or_else(|| ALL_BRANDS_CODE.to_owned(), |b| code_of(&map.brands, b));
+        let code = format!("{}-{brand_seg}-{}", code_of(&map.channels, &channel), code_of(&map.businesses, &business));
         if process.is_none() {
             d.warning(
                 Code::BlindSpot,

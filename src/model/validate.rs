@@ -31,105 +31,17 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
     check_id(d, spec, file);
     let roles = check_roles(d, spec);
     check_labels(d, spec);
-
-    // Nodes: steps first (node i = step i), then gateways.
-    let mut graph: DiGraph<FlowNode, FlowKind> = DiGraph::new();
-    let mut by_id: HashMap<&str, NodeIndex> = HashMap::new();
-    let mut spans: Vec<Span> = Vec::new();
-    for (i, s) in spec.steps.iter().enumerate() {
-        let n = graph.add_node(FlowNode::Step(StepId(u32_of(i))));
-        by_id.insert(&s.id.value, n);
-        spans.push(s.id.span);
-    }
-    for (i, gw) in spec.gateways.iter().enumerate() {
-        if by_id.contains_key(gw.id.value.as_str()) {
-            d.error(
-                Code::DuplicateId,
-                gw.id.span,
-                format!("gateway id `{}` is also a step id", gw.id.value),
-                Some("steps and gateways share the flow's ids; rename the gateway".to_owned()),
-            );
-            continue;
-        }
-        let n = graph.add_node(FlowNode::Gateway(u32_of(i), gw.kind));
-        by_id.insert(&gw.id.value, n);
-        spans.push(gw.id.span);
-    }
-    let names: Vec<&str> = spec.steps.iter().map(|s| s.id.value.as_str()).chain(spec.gateways.iter().map(|g| g.id.value.as_str())).collect();
-    let resolve = |d: &mut Decoder<'_>, id: &Spanned<String>, what: &str| {
-        let n = by_id.get(id.value.as_str()).copied();
-        if n.is_none() {
-            d.error(
-                Code::UnknownReference,
-                id.span,
-                format!("{what} `{}` is not a step or gateway of this process", id.value),
-                Some(suggest(&id.value, &names)),
-            );
-        }
-        n
-    };
-
-    let mut edge_spans: Vec<Span> = Vec::new();
-    for e in &spec.flows {
-        let (Some(a), Some(b)) = (resolve(d, &e.from, "flow from"), resolve(d, &e.to, "flow to")) else { continue };
-        if graph.edges_connecting(a, b).any(|x| *x.weight() == FlowKind::Flow) {
-            d.warning(Code::DuplicateFlow, e.to.span, format!("flow `{} -> {}` is written twice", e.from.value, e.to.value), Some("remove one of them".to_owned()));
-            continue;
-        }
-        graph.add_edge(a, b, FlowKind::Flow);
-        edge_spans.push(e.to.span);
-    }
-    let step_count = spec.steps.len();
-    let mut loops = Vec::new();
-    for (i, l) in spec.loops.iter().enumerate() {
-        let from = resolve(d, &l.from, "loop from");
-        let to = resolve(d, &l.to, "loop to");
-        let (Some(from), Some(to)) = (from, to) else { continue };
-        if from.index() >= step_count || to.index() >= step_count {
-            let at = if from.index() >= step_count { &l.from } else { &l.to };
-            d.error(Code::InvalidLoop, at.span, format!("loop `{}` must join two steps, and `{}` is a gateway", l.id.value, at.value), None);
-            continue;
-        }
-        graph.add_edge(from, to, FlowKind::Loop(LoopId(u32_of(i))));
-        loops.push((l, from, to));
-    }
-
-    let start = spec.start.as_ref().and_then(|s| resolve(d, s, "start"));
-    let mut ends = Vec::new();
-    for e in &spec.ends {
-        if let Some(n) = resolve(d, e, "end") {
-            ends.push(n);
-        }
-    }
-    for (label, n, sp) in start.map(|n| ("start", n, spec.start.as_ref().map(|s| s.span))).into_iter().chain(ends.iter().zip(&spec.ends).map(|(n, e)| ("end", *n, Some(e.span)))) {
-        if n.index() >= step_count {
-            d.error(Code::InvalidValue, sp.unwrap_or(spec.span), format!("the {label} must be a step, and `{}` is a gateway", names[n.index()]), None);
-        }
-    }
-
-    let pg = ProcessGraph { graph, start: start.unwrap_or(NodeIndex::new(0)), ends };
-    // The shape checks below would only repeat an unresolved reference as unreachable steps or
+    let built = build_graph(d, spec);
+    // The shape checks would only repeat an unresolved reference as unreachable steps or
     // unbalanced gateways: report the cause alone.
-    if d.has_errors() && d.diagnostics.iter().any(|x| x.code == Code::UnknownReference) {
+    if d.diagnostics.iter().any(|x| x.code == Code::UnknownReference) {
         return None;
     }
-    check_gateways(d, &pg, &spans, &names);
-    let order = check_cycles(d, &pg, &names, &spans, &edge_spans);
-    if start.is_some() && step_count > 0 {
-        check_reachability(d, &pg, &spans, &names);
-    }
-    if let Some(order) = order {
-        let name = |n: NodeIndex| names[n.index()].to_owned();
-        let blocks = parallel::check(&pg, &order, &name);
-        for p in &blocks.problems {
-            d.error(Code::UnbalancedParallel, spans[p.node.index()], p.message.clone(), Some("close every parallel split with one parallel join that all its branches reach".to_owned()));
-        }
-        check_loops(d, &pg, &loops, &blocks, &names);
-    }
-
+    check_shape(d, &built, spec.start.is_some());
     if d.has_errors() {
         return None;
     }
+    let Built { graph: pg, loops, .. } = built;
     Some(Process {
         id: spec.id.as_ref()?.value.clone(),
         name: spec.name.clone(),
@@ -160,11 +72,146 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
         gateways: spec.gateways.iter().map(|g| Gateway { id: g.id.value.clone(), kind: g.kind }).collect(),
         loops: loops
             .iter()
-            .map(|(l, from, to)| Loop { id: l.id.value.clone(), from: StepId(u32_of(from.index())), to: StepId(u32_of(to.index())), when: l.when.clone() })
+            .map(|(l, from, to)| Loop {
+                id: l.id.value.clone(),
+                from: StepId(u32_of(from.index())),
+                to: StepId(u32_of(to.index())),
+                when: l.when.clone(),
+            })
             .collect(),
         graph: pg,
         file: file.to_path_buf(),
     })
+}
+
+/// The flow graph under construction, with what messages need to name and locate its parts.
+struct Built<'s> {
+    graph: ProcessGraph,
+    /// Node id by node index.
+    names: Vec<&'s str>,
+    /// Where each node's id was written.
+    spans: Vec<Span>,
+    /// Where each flow edge was written, by edge index.
+    edge_spans: Vec<Span>,
+    loops: Vec<(&'s LoopSpec, NodeIndex, NodeIndex)>,
+}
+
+/// Adds steps (node i = step i), then gateways, then flows, loops, start and ends, reporting
+/// unknown references and duplicate ids.
+fn build_graph<'s>(d: &mut Decoder<'_>, spec: &'s ProcessSpec) -> Built<'s> {
+    let mut graph: DiGraph<FlowNode, FlowKind> = DiGraph::new();
+    let mut names: Vec<&'s str> = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    for (i, s) in spec.steps.iter().enumerate() {
+        graph.add_node(FlowNode::Step(StepId(u32_of(i))));
+        names.push(&s.id.value);
+        spans.push(s.id.span);
+    }
+    for (i, gw) in spec.gateways.iter().enumerate() {
+        if names.contains(&gw.id.value.as_str()) {
+            d.error(
+                Code::DuplicateId,
+                gw.id.span,
+                format!("gateway id `{}` is also a step id", gw.id.value),
+                Some("steps and gateways share the flow's ids; rename the gateway".to_owned()),
+            );
+            continue;
+        }
+        graph.add_node(FlowNode::Gateway(u32_of(i), gw.kind));
+        names.push(&gw.id.value);
+        spans.push(gw.id.span);
+    }
+    let by_id: HashMap<&str, NodeIndex> = names.iter().enumerate().map(|(i, n)| (*n, NodeIndex::new(i))).collect();
+    let resolve = |d: &mut Decoder<'_>, id: &Spanned<String>, what: &str| {
+        let n = by_id.get(id.value.as_str()).copied();
+        if n.is_none() {
+            d.error(
+                Code::UnknownReference,
+                id.span,
+                format!("{what} `{}` is not a step or gateway of this process", id.value),
+                Some(suggest(&id.value, &names)),
+            );
+        }
+        n
+    };
+
+    let mut edge_spans: Vec<Span> = Vec::new();
+    for e in &spec.flows {
+        let (Some(a), Some(b)) = (resolve(d, &e.from, "flow from"), resolve(d, &e.to, "flow to")) else { continue };
+        if graph.edges_connecting(a, b).any(|x| *x.weight() == FlowKind::Flow) {
+            d.warning(
+                Code::DuplicateFlow,
+                e.to.span,
+                format!("flow `{} -> {}` is written twice", e.from.value, e.to.value),
+                Some("remove one of them".to_owned()),
+            );
+            continue;
+        }
+        graph.add_edge(a, b, FlowKind::Flow);
+        edge_spans.push(e.to.span);
+    }
+    let step_count = spec.steps.len();
+    let mut loops = Vec::new();
+    for (i, l) in spec.loops.iter().enumerate() {
+        let from = resolve(d, &l.from, "loop from");
+        let to = resolve(d, &l.to, "loop to");
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        if from.index() >= step_count || to.index() >= step_count {
+            let at = if from.index() >= step_count { &l.from } else { &l.to };
+            d.error(
+                Code::InvalidLoop,
+                at.span,
+                format!("loop `{}` must join two steps, and `{}` is a gateway", l.id.value, at.value),
+                None,
+            );
+            continue;
+        }
+        graph.add_edge(from, to, FlowKind::Loop(LoopId(u32_of(i))));
+        loops.push((l, from, to));
+    }
+
+    let start = spec.start.as_ref().and_then(|s| resolve(d, s, "start").map(|n| (n, s)));
+    let ends: Vec<(NodeIndex, &Spanned<String>)> =
+        spec.ends.iter().filter_map(|e| resolve(d, e, "end").map(|n| (n, e))).collect();
+    for (label, (n, at)) in start.iter().map(|x| ("start", x)).chain(ends.iter().map(|x| ("end", x))) {
+        if n.index() >= step_count {
+            d.error(
+                Code::InvalidValue,
+                at.span,
+                format!("the {label} must be a step, and `{}` is a gateway", at.value),
+                Some("start and end name steps; put the gateway after the start or before the end".to_owned()),
+            );
+        }
+    }
+    let graph = ProcessGraph {
+        graph,
+        start: start.map_or(NodeIndex::new(0), |s| s.0),
+        ends: ends.iter().map(|e| e.0).collect(),
+    };
+    Built { graph, names, spans, edge_spans, loops }
+}
+
+/// The checks of the flow's shape: gateways, cycles, reachability, parallel balance, loops.
+fn check_shape(d: &mut Decoder<'_>, b: &Built<'_>, has_start: bool) {
+    let pg = &b.graph;
+    check_gateways(d, pg, &b.spans, &b.names);
+    let order = check_cycles(d, pg, &b.names, &b.spans, &b.edge_spans);
+    if has_start && pg.graph.node_count() > 0 {
+        check_reachability(d, pg, &b.spans, &b.names);
+    }
+    if let Some(order) = order {
+        let name = |n: NodeIndex| b.names[n.index()].to_owned();
+        let blocks = parallel::check(pg, &order, &name);
+        for p in &blocks.problems {
+            d.error(
+                Code::UnbalancedParallel,
+                b.spans[p.node.index()],
+                p.message.clone(),
+                Some("close every parallel split with one parallel join that all its branches reach".to_owned()),
+            );
+        }
+        check_loops(d, pg, &b.loops, &blocks, &b.names);
+    }
 }
 
 fn check_id(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) {
@@ -174,7 +221,10 @@ fn check_id(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) {
             Code::IdMismatch,
             id.span,
             format!("process id `{}` differs from its file name `{stem}`", id.value),
-            Some(format!("processes are looked up by file name: rename the file to `{}.yaml` or set `id: {stem}`", id.value)),
+            Some(format!(
+                "processes are looked up by file name: rename the file to `{}.yaml` or set `id: {stem}`",
+                id.value
+            )),
         );
     }
 }
@@ -203,12 +253,22 @@ fn check_roles(d: &mut Decoder<'_>, spec: &ProcessSpec) -> Vec<Role> {
     }
     for (r, used) in spec.roles.iter().zip(used) {
         if !used {
-            d.warning(Code::UnusedRole, r.id.span, format!("role `{}` owns no step", r.id.value), Some("remove it, or give it the steps it performs".to_owned()));
+            d.warning(
+                Code::UnusedRole,
+                r.id.span,
+                format!("role `{}` owns no step", r.id.value),
+                Some("remove it, or give it the steps it performs".to_owned()),
+            );
         }
     }
     spec.roles
         .iter()
-        .map(|r| Role { id: r.id.value.clone(), name: r.name.clone(), name_zh: r.name_zh.clone(), description: r.description.clone() })
+        .map(|r| Role {
+            id: r.id.value.clone(),
+            name: r.name.clone(),
+            name_zh: r.name_zh.clone(),
+            description: r.description.clone(),
+        })
         .collect()
 }
 
@@ -242,11 +302,19 @@ fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: 
         let split = matches!(kind, GatewayKind::ExclusiveSplit | GatewayKind::ParallelSplit);
         let ok = if split { ins == 1 && outs >= 2 } else { ins >= 2 && outs == 1 };
         if !ok {
-            let want = if split { "one incoming flow and at least two outgoing" } else { "at least two incoming flows and one outgoing" };
+            let want = if split {
+                "one incoming flow and at least two outgoing"
+            } else {
+                "at least two incoming flows and one outgoing"
+            };
             d.error(
                 Code::GatewayDegree,
                 spans[n.index()],
-                format!("{} `{}` has {ins} incoming and {outs} outgoing flows; it needs {want}", kind.as_str(), names[n.index()]),
+                format!(
+                    "{} `{}` has {ins} incoming and {outs} outgoing flows; it needs {want}",
+                    kind.as_str(),
+                    names[n.index()]
+                ),
                 None,
             );
         }
@@ -287,7 +355,8 @@ fn check_cycles(
                         cyclic = true;
                         let edge = g.graph.edges_connecting(v, w).find(|e| *e.weight() == FlowKind::Flow);
                         let span = edge.map_or(spans[w.index()], |e| edge_spans[e.id().index()]);
-                        let path: Vec<&str> = stack.iter().skip_while(|(x, _)| *x != w).map(|(x, _)| names[x.index()]).collect();
+                        let path: Vec<&str> =
+                            stack.iter().skip_while(|(x, _)| *x != w).map(|(x, _)| names[x.index()]).collect();
                         d.error(
                             Code::UndeclaredCycle,
                             span,
@@ -355,7 +424,13 @@ fn check_reachability(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], nam
     }
 }
 
-fn check_loops(d: &mut Decoder<'_>, g: &ProcessGraph, loops: &[(&LoopSpec, NodeIndex, NodeIndex)], blocks: &parallel::Blocks, names: &[&str]) {
+fn check_loops(
+    d: &mut Decoder<'_>,
+    g: &ProcessGraph,
+    loops: &[(&LoopSpec, NodeIndex, NodeIndex)],
+    blocks: &parallel::Blocks,
+    names: &[&str],
+) {
     let flow_only = petgraph::visit::EdgeFiltered::from_fn(&g.graph, |e| *e.weight() == FlowKind::Flow);
     for (l, from, to) in loops {
         let mut dfs = Dfs::new(&flow_only, *to);
@@ -370,14 +445,28 @@ fn check_loops(d: &mut Decoder<'_>, g: &ProcessGraph, loops: &[(&LoopSpec, NodeI
             d.error(
                 Code::InvalidLoop,
                 l.to.span,
-                format!("loop `{}` does not go back: `{}` does not come before `{}` in the flow", l.id.value, names[to.index()], names[from.index()]),
-                Some(format!("a loop returns to an earlier step; for a forward path write `{} -> {}` under `flow:`", names[from.index()], names[to.index()])),
+                format!(
+                    "loop `{}` does not go back: `{}` does not come before `{}` in the flow",
+                    l.id.value,
+                    names[to.index()],
+                    names[from.index()]
+                ),
+                Some(format!(
+                    "a loop returns to an earlier step; for a forward path write `{} -> {}` under `flow:`",
+                    names[from.index()],
+                    names[to.index()]
+                )),
             );
         } else if blocks.innermost(*from) != blocks.innermost(*to) {
             d.error(
                 Code::InvalidLoop,
                 l.to.span,
-                format!("loop `{}` crosses the edge of a parallel block between `{}` and `{}`", l.id.value, names[from.index()], names[to.index()]),
+                format!(
+                    "loop `{}` crosses the edge of a parallel block between `{}` and `{}`",
+                    l.id.value,
+                    names[from.index()],
+                    names[to.index()]
+                ),
                 Some("a loop must start and end inside the same parallel branch, or both outside".to_owned()),
             );
         }

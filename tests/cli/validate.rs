@@ -1,7 +1,5 @@
 //! `flowaudit validate`: the bundled library is valid; every broken fixture gives its located error.
 
-use std::path::Path;
-
 use crate::harness::{Flowaudit, root};
 
 #[test]
@@ -28,7 +26,7 @@ fn codes(json: &str) -> Vec<(String, String)> {
 /// exit 0). Its full text report is snapshotted.
 #[test]
 fn broken_fixtures_report_located_errors() {
-    insta::glob!("../fixtures/process/*.yaml", |path: &Path| {
+    insta::glob!("../fixtures/process/*.yaml", |path| {
         let rel = path.strip_prefix(root()).unwrap().to_str().unwrap().to_owned();
         let stem = path.file_stem().unwrap().to_str().unwrap();
         let json = Flowaudit::new(["validate", "--format", "json", rel.as_str()]).run();
@@ -38,7 +36,8 @@ fn broken_fixtures_report_located_errors() {
             None => (false, stem),
         };
         let expected_severity = if warn_only { "warning" } else { "error" };
-        let matching: Vec<_> = found.iter().filter(|(s, c)| s == expected_severity && name.starts_with(c.as_str())).collect();
+        let matching: Vec<_> =
+            found.iter().filter(|(s, c)| s == expected_severity && name.starts_with(c.as_str())).collect();
         assert!(!matching.is_empty(), "{rel}: expected a {expected_severity} named by the file, got {found:?}");
         let errors: Vec<_> = found.iter().filter(|(s, _)| s == "error").collect();
         if warn_only {
