@@ -9,6 +9,8 @@ pub mod graph;
 pub mod library;
 pub mod parallel;
 pub mod process;
+#[cfg(test)]
+mod properties;
 pub mod spec;
 pub mod touchpoint;
 pub mod validate;

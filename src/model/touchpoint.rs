@@ -212,6 +212,26 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
         }
         map.touchpoints.push(Touchpoint { code, business, channel, brand, process, line: node.span.line });
     }
+    let mut seen_cells: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for t in &map.touchpoints {
+        if !seen_cells.insert((&t.business, &t.channel)) {
+            continue;
+        }
+        let missing = missing_brands(&map, &t.business, &t.channel);
+        if !missing.is_empty() {
+            d.warning(
+                Code::BlindSpot,
+                crate::model::diagnostic::Span::new(t.line, 5, 1),
+                format!(
+                    "{} via {} has touchpoints for some brands only: no process serves {}",
+                    t.business,
+                    t.channel,
+                    missing.join(", ")
+                ),
+                Some("add a touchpoint for each missing brand, or one without `brand` for all".to_owned()),
+            );
+        }
+    }
     for (a, b) in overlapping(&map.touchpoints) {
         let (ta, tb) = (&map.touchpoints[a], &map.touchpoints[b]);
         d.warning(
@@ -230,6 +250,17 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
         );
     }
     map
+}
+
+/// The declared brands a business x channel cell leaves out, when all its touchpoints name a brand
+/// (customers of a brand left out are served by no process: a blind spot too).
+fn missing_brands(map: &TouchpointMap, business: &str, channel: &str) -> Vec<String> {
+    let tps: Vec<&Touchpoint> =
+        map.touchpoints.iter().filter(|t| t.business == business && t.channel == channel).collect();
+    if tps.is_empty() || tps.iter().any(|t| t.brand.is_none()) {
+        return Vec::new();
+    }
+    map.brands.iter().filter(|b| !tps.iter().any(|t| t.brand.as_deref() == Some(&b.id))).map(|b| b.id.clone()).collect()
 }
 
 /// Pairs (earlier, later) of touchpoints in the same cell whose brands overlap (same brand, or one
@@ -273,6 +304,9 @@ pub struct Cell {
     pub state: CellState,
     /// Its touchpoints, in file order.
     pub touchpoints: Vec<Touchpoint>,
+    /// Declared brands no touchpoint of the cell serves (only when all of them name a brand).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_brands: Vec<String>,
 }
 
 /// The process map: one row per business, one column per channel.
@@ -295,7 +329,7 @@ pub struct MatrixSummary {
     pub touchpoints: usize,
     /// Touchpoints with a process.
     pub mapped: usize,
-    /// Touchpoints without one.
+    /// Touchpoints without one, plus brands left out of brand-split cells.
     pub blind_spots: usize,
     /// Cells with overlapping touchpoints.
     pub duplicate_cells: usize,
@@ -321,7 +355,7 @@ impl Matrix {
                     CellState::NotOffered
                 } else if idx.iter().any(|i| dup.contains(i)) {
                     CellState::Duplicate
-                } else if tps.iter().any(|t| t.process.is_none()) {
+                } else if tps.iter().any(|t| t.process.is_none()) || !missing_brands(map, &b.id, &c.id).is_empty() {
                     CellState::BlindSpot
                 } else {
                     CellState::Mapped
@@ -331,11 +365,19 @@ impl Matrix {
                     CellState::Duplicate => summary.duplicate_cells += 1,
                     _ => {}
                 }
-                cells.push(Cell { business: b.id.clone(), channel: c.id.clone(), state, touchpoints: tps });
+                let missing = missing_brands(map, &b.id, &c.id);
+                summary.blind_spots += missing.len();
+                cells.push(Cell {
+                    business: b.id.clone(),
+                    channel: c.id.clone(),
+                    state,
+                    touchpoints: tps,
+                    missing_brands: missing,
+                });
             }
         }
         summary.mapped = map.touchpoints.iter().filter(|t| t.process.is_some()).count();
-        summary.blind_spots = summary.touchpoints - summary.mapped;
+        summary.blind_spots += summary.touchpoints - summary.mapped;
         summary.processes = map.touchpoints.iter().filter_map(|t| t.process.as_deref()).collect::<BTreeSet<_>>().len();
         Matrix { businesses: map.businesses.clone(), channels: map.channels.clone(), cells, summary }
     }

@@ -20,7 +20,8 @@ fn touchpoint_text(t: &Touchpoint) -> String {
 
 /// The text of one cell.
 pub fn cell_text(cell: &Cell) -> String {
-    let parts: Vec<String> = cell.touchpoints.iter().map(touchpoint_text).collect();
+    let mut parts: Vec<String> = cell.touchpoints.iter().map(touchpoint_text).collect();
+    parts.extend(cell.missing_brands.iter().map(|b| format!("{b}: BLIND SPOT")));
     match cell.state {
         CellState::NotOffered => NOT_OFFERED.to_owned(),
         CellState::Duplicate => format!("DUPLICATE {}", parts.join(" + ")),
