@@ -87,3 +87,19 @@ fn a_missing_path_is_an_input_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no/such/dir: no such file"), "{}", out.stderr);
 }
+
+/// The annotated example of `docs/process-format.md` is a valid process: the doc cannot rot.
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = std::fs::read_to_string(root().join("docs/process-format.md")).unwrap();
+    let start = doc.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let dir = std::env::temp_dir().join(format!("flowaudit-doc-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("complaint-linear.yaml");
+    std::fs::write(&file, example).unwrap();
+    let out = Flowaudit::new(["validate".as_ref(), file.as_os_str()]).run();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("0 errors, 0 warnings"), "{}", out.stdout);
+}
