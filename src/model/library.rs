@@ -170,6 +170,25 @@ fn parse_yaml(name: &str, text: &str) -> Result<yaml::Node, Diagnostic> {
     }
 }
 
+/// Reads and parses one file, hands its tree to `decode`, and keeps its diagnostics and its text.
+fn with_file(lib: &mut Library, path: &Path, decode: impl FnOnce(&mut Library, &mut Decoder<'_>, &yaml::Node, &str)) {
+    let name = path.display().to_string();
+    let text = match read_text(path, &name) {
+        Ok(t) => t,
+        Err(d) => {
+            lib.diagnostics.push(d);
+            return;
+        }
+    };
+    let mut d = Decoder::new(&name);
+    match parse_yaml(&name, &text) {
+        Err(e) => d.diagnostics.push(e),
+        Ok(root) => decode(lib, &mut d, &root, &text),
+    }
+    lib.diagnostics.append(&mut d.diagnostics);
+    lib.sources.push(SourceFile { name, text });
+}
+
 /// Loads every process file and the touchpoint map among `paths` (files or directories).
 ///
 /// Directories contribute their `*.yaml` / `*.yml` files; `touchpoints.yaml` is the touchpoint map
@@ -204,57 +223,29 @@ pub fn load(paths: &[PathBuf]) -> Library {
     let mut known: Vec<(String, Option<Class>)> = Vec::new();
     for path in procs {
         lib.process_files += 1;
-        let name = path.display().to_string();
-        let text = match read_text(&path, &name) {
-            Ok(t) => t,
-            Err(d) => {
-                lib.diagnostics.push(d);
-                continue;
-            }
-        };
-        let mut d = Decoder::new(&name);
-        match parse_yaml(&name, &text) {
-            Err(e) => d.diagnostics.push(e),
-            Ok(root) => {
-                let s = spec::decode(&mut d, &root, &text);
-                if let Some(id) = &s.id {
-                    if let Some((_, other, at)) = first_file.iter().find(|(i, _, _)| *i == id.value) {
-                        d.error(
-                            Code::DuplicateId,
-                            id.span,
-                            format!("process id `{}` is also used by {other}:{}:{}", id.value, at.line, at.column),
-                            Some("each process needs its own id".to_owned()),
-                        );
-                    } else {
-                        first_file.push((id.value.clone(), name.clone(), id.span));
-                        known.push((id.value.clone(), s.class));
-                    }
-                }
-                if let Some(p) = validate::validate(&mut d, &s, &path) {
-                    lib.processes.push(p);
+        with_file(&mut lib, &path, |lib, d, root, text| {
+            let s = spec::decode(d, root, text);
+            if let Some(id) = &s.id {
+                if let Some((_, other, at)) = first_file.iter().find(|(i, _, _)| *i == id.value) {
+                    d.error(
+                        Code::DuplicateId,
+                        id.span,
+                        format!("process id `{}` is also used by {other}:{}:{}", id.value, at.line, at.column),
+                        Some("each process needs its own id".to_owned()),
+                    );
+                } else {
+                    first_file.push((id.value.clone(), d.file.to_owned(), id.span));
+                    known.push((id.value.clone(), s.class));
                 }
             }
-        }
-        lib.diagnostics.append(&mut d.diagnostics);
-        lib.sources.push(SourceFile { name, text });
+            if let Some(p) = validate::validate(d, &s, &path) {
+                lib.processes.push(p);
+            }
+        });
     }
     lib.processes.sort_by(|a, b| a.id.cmp(&b.id));
     for path in maps {
-        let name = path.display().to_string();
-        let text = match read_text(&path, &name) {
-            Ok(t) => t,
-            Err(d) => {
-                lib.diagnostics.push(d);
-                continue;
-            }
-        };
-        let mut d = Decoder::new(&name);
-        match parse_yaml(&name, &text) {
-            Err(e) => d.diagnostics.push(e),
-            Ok(root) => lib.touchpoints = Some(touchpoint::decode(&mut d, &root, &known)),
-        }
-        lib.diagnostics.append(&mut d.diagnostics);
-        lib.sources.push(SourceFile { name, text });
+        with_file(&mut lib, &path, |lib, d, root, _| lib.touchpoints = Some(touchpoint::decode(d, root, &known)));
     }
     diagnostic::sort(&mut lib.diagnostics);
     lib

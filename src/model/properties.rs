@@ -74,8 +74,8 @@ impl Writer {
     }
 
     /// One predecessor: `preds` itself, or an exclusive join of them.
-    fn single(&mut self, preds: Vec<String>) -> String {
-        if preds.len() == 1 { preds[0].clone() } else { self.gateway("exclusive-join", &preds) }
+    fn single(&mut self, preds: &[String]) -> String {
+        if preds.len() == 1 { preds[0].clone() } else { self.gateway("exclusive-join", preds) }
     }
 
     /// Emits `b` after `preds`; returns the nodes that flow on to what comes next.
@@ -86,7 +86,7 @@ impl Writer {
             Block::Choice(bs) => {
                 // Steps branch implicitly; after a gateway the choice needs its own split.
                 let preds = if preds.iter().any(|p| p.starts_with('g')) {
-                    let entry = self.single(preds);
+                    let entry = self.single(&preds);
                     vec![self.gateway("exclusive-split", &[entry])]
                 } else {
                     preds
@@ -94,7 +94,7 @@ impl Writer {
                 bs.iter().flat_map(|b| self.emit(b, preds.clone())).collect()
             }
             Block::Par(bs) => {
-                let entry = self.single(preds);
+                let entry = self.single(&preds);
                 let split = self.gateway("parallel-split", &[entry]);
                 let exits: Vec<String> = bs
                     .iter()
@@ -103,7 +103,7 @@ impl Writer {
                         // split would be more branches, not a choice inside one.
                         let head = self.step(std::slice::from_ref(&split));
                         let e = self.emit(b, vec![head]);
-                        self.single(e)
+                        self.single(&e)
                     })
                     .collect();
                 vec![self.gateway("parallel-join", &exits)]

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::model::decode::{Decoder, suggest};
-use crate::model::diagnostic::{Code, Spanned};
+use crate::model::diagnostic::{Code, Span, Spanned};
 use crate::model::spec::Class;
 use crate::model::yaml::{Node, NodeKind};
 
@@ -50,9 +50,9 @@ pub struct Touchpoint {
     pub brand: Option<String>,
     /// The process that serves it; `None` is a blind spot.
     pub process: Option<String>,
-    /// Line in the file.
+    /// Where it is written.
     #[serde(skip)]
-    pub line: u32,
+    pub span: Span,
 }
 
 /// The decoded touchpoint map.
@@ -210,18 +210,24 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
                 Some("add `process: <service process id>`".to_owned()),
             );
         }
-        map.touchpoints.push(Touchpoint { code, business, channel, brand, process, line: node.span.line });
+        map.touchpoints.push(Touchpoint { code, business, channel, brand, process, span: node.span });
     }
+    check_cells(d, &map);
+    map
+}
+
+/// Warns about cells that leave a brand out and cells whose touchpoints overlap.
+fn check_cells(d: &mut Decoder<'_>, map: &TouchpointMap) {
     let mut seen_cells: BTreeSet<(&str, &str)> = BTreeSet::new();
     for t in &map.touchpoints {
         if !seen_cells.insert((&t.business, &t.channel)) {
             continue;
         }
-        let missing = missing_brands(&map, &t.business, &t.channel);
+        let missing = missing_brands(map, &t.business, &t.channel);
         if !missing.is_empty() {
             d.warning(
                 Code::BlindSpot,
-                crate::model::diagnostic::Span::new(t.line, 5, 1),
+                t.span,
                 format!(
                     "{} via {} has touchpoints for some brands only: no process serves {}",
                     t.business,
@@ -236,7 +242,7 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
         let (ta, tb) = (&map.touchpoints[a], &map.touchpoints[b]);
         d.warning(
             Code::DuplicateTouchpoint,
-            crate::model::diagnostic::Span::new(tb.line, 5, 1),
+            tb.span,
             format!(
                 "{} via {} has more than one touchpoint: {} ({}) and {} ({})",
                 tb.business,
@@ -246,10 +252,9 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, processes: &[(String, Option<Cla
                 tb.code,
                 tb.process.as_deref().unwrap_or("no process"),
             ),
-            Some(format!("every touchpoint maps to exactly one process; remove one, or give them different brands (the first is at line {})", ta.line)),
+            Some(format!("every touchpoint maps to exactly one process; remove one, or give them different brands (the first is at line {})", ta.span.line)),
         );
     }
-    map
 }
 
 /// The declared brands a business x channel cell leaves out, when all its touchpoints name a brand
