@@ -26,7 +26,7 @@ fn codes(json: &str) -> Vec<(String, String)> {
 /// exit 0). Its full text report is snapshotted.
 #[test]
 fn broken_fixtures_report_located_errors() {
-    insta::glob!("../fixtures/process/*.yaml", |path| {
+    insta::glob!("../fixtures/process", "*.yaml", |path| {
         let rel = path.strip_prefix(root()).unwrap().to_str().unwrap().to_owned();
         let stem = path.file_stem().unwrap().to_str().unwrap();
         let json = Flowaudit::new(["validate", "--format", "json", rel.as_str()]).run();
