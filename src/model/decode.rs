@@ -20,9 +20,16 @@ pub struct Fields<'n> {
     /// Where the mapping starts.
     pub span: Span,
     entries: Vec<(&'n str, &'n Node)>,
+    /// Allowed keys that an unknown key looked like (already reported as a misspelling).
+    misspelt: Vec<&'static str>,
 }
 
 impl<'n> Fields<'n> {
+    /// Whether an unknown key of this mapping looked like `key` (and was reported as such).
+    pub fn was_misspelt(&self, key: &str) -> bool {
+        self.misspelt.contains(&key)
+    }
+
     /// The value under `key`, if present and not null.
     pub fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).filter(|v| !v.is_null())
@@ -71,6 +78,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub fn suggest(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
+        None if candidates.is_empty() => "there is nothing of that kind to refer to yet".to_owned(),
         None if candidates.len() <= 12 => format!("expected one of: {}", candidates.join(", ")),
         None => format!("expected one of: {}, ...", candidates[..12].join(", ")),
     }
@@ -105,7 +113,7 @@ impl<'f> Decoder<'f> {
     ///
     /// `what` names the thing for messages ("step `receive`"). Unknown and repeated keys are
     /// reported and left out; the rest are returned.
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<Fields<'n>> {
+    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&'static str]) -> Option<Fields<'n>> {
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
                 Code::WrongType,
@@ -116,12 +124,14 @@ impl<'f> Decoder<'f> {
             return None;
         };
         let mut out: Vec<(&'n str, &'n Node)> = Vec::with_capacity(entries.len());
+        let mut misspelt = Vec::new();
         for (key, value) in entries {
             let Some(name) = key.as_str() else {
                 self.error(Code::WrongType, key.span, format!("a key in {what} must be text"), None);
                 continue;
             };
             if !allowed.contains(&name) {
+                misspelt.extend(did_you_mean(name, allowed.iter().copied()));
                 self.error(
                     Code::UnknownKey,
                     key.span,
@@ -139,13 +149,14 @@ impl<'f> Decoder<'f> {
                 out.push((name, value));
             }
         }
-        Some(Fields { span: node.span, entries: out })
+        Some(Fields { span: node.span, entries: out, misspelt })
     }
 
-    /// The value under `key`, or an error saying it is required.
+    /// The value under `key`, or an error saying it is required (unless a misspelling of `key` was
+    /// reported already: one mistake, one error).
     pub fn required<'n>(&mut self, fields: &Fields<'n>, key: &str, what: &str, help: &str) -> Option<&'n Node> {
         let v = fields.get(key);
-        if v.is_none() {
+        if v.is_none() && !fields.was_misspelt(key) {
             self.error(Code::MissingKey, fields.span, format!("{what} has no `{key}`"), Some(help.to_owned()));
         }
         v

@@ -17,14 +17,17 @@ pub struct FlowEdge {
     pub to: Spanned<String>,
 }
 
-/// Where the text of a scalar starts in its file: after the opening quote for quoted scalars.
-fn content_start(span: Span, source: &str) -> Span {
-    let quoted = source
-        .lines()
-        .nth(span.line as usize - 1)
-        .and_then(|l| l.chars().nth(span.column as usize - 1))
-        .is_some_and(|c| c == '"' || c == '\'');
-    if quoted { Span { column: span.column + 1, ..span } } else { span }
+/// Where the text of a flow line starts in its file (after an opening quote), when the text
+/// stands there as written on one line; `None` for lines YAML folded or unescaped, whose ids are
+/// then located at the line's start.
+fn content_start(span: Span, value: &str, source: &str) -> Option<Span> {
+    let line = source.lines().nth(span.line as usize - 1)?;
+    let rest: String = line.chars().skip(span.column as usize - 1).collect();
+    let (rest, span) = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => (rest[q.len_utf8()..].to_owned(), Span { column: span.column + 1, ..span }),
+        _ => (rest, span),
+    };
+    rest.starts_with(value).then_some(span)
 }
 
 fn is_id(s: &str) -> bool {
@@ -46,16 +49,12 @@ fn is_id(s: &str) -> bool {
 /// assert_eq!(edges[3].to.span.column, 19);
 /// ```
 pub fn parse_line(d: &mut Decoder<'_>, line: &Spanned<String>, source: &str) -> Vec<FlowEdge> {
-    let start = content_start(line.span, source);
+    let start = content_start(line.span, &line.value, source);
     let mut stages: Vec<Vec<Spanned<String>>> = Vec::new();
     let mut offset = 0usize; // characters before the current stage
-    let multiline = line.value.contains('\n');
-    let at = |chars: usize, len: usize| {
-        if multiline {
-            line.span
-        } else {
-            Span::new(start.line, start.column + u32::try_from(chars).unwrap_or(0), u32::try_from(len).unwrap_or(1))
-        }
+    let at = |chars: usize, len: usize| match start {
+        None => line.span,
+        Some(s) => Span::new(s.line, s.column + u32::try_from(chars).unwrap_or(0), u32::try_from(len).unwrap_or(1)),
     };
     let mut ok = true;
     for stage in line.value.split("->") {

@@ -104,6 +104,8 @@ pub struct StepSpec {
     pub aliases: Vec<Spanned<String>>,
     /// Free text.
     pub description: Option<String>,
+    /// False when the step's entry had problems of its own (a misspelt key may be its `role`).
+    pub complete: bool,
 }
 
 /// A gateway as written.
@@ -165,6 +167,9 @@ pub struct ProcessSpec {
     pub flows: Vec<FlowEdge>,
     /// The designed loops.
     pub loops: Vec<LoopSpec>,
+    /// True when `steps` or `gateways` could not be read whole, so references to them cannot be
+    /// checked (they would only repeat that error).
+    pub incomplete: bool,
 }
 
 const PROCESS_KEYS: [&str; 16] = [
@@ -213,6 +218,7 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, source: &str) -> ProcessSpec {
         ends: Vec::new(),
         flows: Vec::new(),
         loops: Vec::new(),
+        incomplete: false,
     };
     let Some(f) = d.fields(root, "the process", &PROCESS_KEYS) else { return spec };
     let what = "the process";
@@ -249,8 +255,14 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, source: &str) -> ProcessSpec {
             }
         }
     }
+    let read_whole = |key: &str, decoded: usize| {
+        f.get(key).is_some_and(|n| matches!(&n.kind, NodeKind::Map(e) if e.len() == decoded))
+    };
+    spec.incomplete = !read_whole("steps", spec.steps.len())
+        || (f.get("gateways").is_some() && !read_whole("gateways", spec.gateways.len()));
     match f.get("start") {
         Some(n) => spec.start = d.id(n, "start step"),
+        None if f.was_misspelt("start") => {}
         None => d.error(
             Code::MissingStart,
             f.span,
@@ -258,8 +270,9 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, source: &str) -> ProcessSpec {
             Some("add `start: <id of the first step>`".to_owned()),
         ),
     }
-    match f.get("end") {
+    match f.get("end").filter(|n| !matches!(&n.kind, NodeKind::Seq(items) if items.is_empty())) {
         Some(n) => spec.ends = d.text_list(n, "end step"),
+        None if f.was_misspelt("end") => {}
         None => d.error(
             Code::MissingEnd,
             f.span,
@@ -341,7 +354,8 @@ fn decode_role(d: &mut Decoder<'_>, id: Spanned<String>, node: &Node) -> Option<
         return Some(RoleSpec { id, name: name.to_owned(), name_zh: None, description: None });
     }
     let what = format!("role `{}`", id.value);
-    let f = d.fields(node, &what, &ROLE_KEYS)?;
+    let mut f = d.fields(node, &what, &ROLE_KEYS)?;
+    f.span = id.span; // a missing key is reported at the role's id
     let name = d.required(&f, "name", &what, "add `name: <English name>`").and_then(|n| d.text(n, "`name`"));
     Some(RoleSpec {
         name: name.map(|t| t.value).unwrap_or_default(),
@@ -352,13 +366,24 @@ fn decode_role(d: &mut Decoder<'_>, id: Spanned<String>, node: &Node) -> Option<
 }
 
 fn decode_step(d: &mut Decoder<'_>, id: Spanned<String>, node: &Node) -> StepSpec {
-    let mut step =
-        StepSpec { id, name: None, name_zh: None, role: None, limit: None, aliases: Vec::new(), description: None };
+    let mut step = StepSpec {
+        id,
+        name: None,
+        name_zh: None,
+        role: None,
+        limit: None,
+        aliases: Vec::new(),
+        description: None,
+        complete: false,
+    };
     if node.is_null() {
+        step.complete = true;
         return step;
     }
     let what = format!("step `{}`", step.id.value);
+    let before = d.diagnostics.len();
     let Some(f) = d.fields(node, &what, &STEP_KEYS) else { return step };
+    step.complete = d.diagnostics.len() == before;
     step.name = d.opt_text(&f, "name", &what);
     step.name_zh = d.opt_text(&f, "name_zh", &what);
     step.role = f.get("role").and_then(|n| d.id(n, "role id"));

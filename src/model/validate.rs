@@ -34,10 +34,10 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
     let built = build_graph(d, spec);
     // The shape checks would only repeat an unresolved reference as unreachable steps or
     // unbalanced gateways: report the cause alone.
-    if d.diagnostics.iter().any(|x| x.code == Code::UnknownReference) {
+    if spec.incomplete || d.diagnostics.iter().any(|x| x.code == Code::UnknownReference) {
         return None;
     }
-    check_shape(d, &built, spec.start.is_some());
+    check_shape(d, &built);
     if d.has_errors() {
         return None;
     }
@@ -94,6 +94,8 @@ struct Built<'s> {
     /// Where each flow edge was written, by edge index.
     edge_spans: Vec<Span>,
     loops: Vec<(&'s LoopSpec, NodeIndex, NodeIndex)>,
+    /// Whether the start resolved to a step (reachability is measured from it).
+    start_is_step: bool,
 }
 
 /// Adds steps (node i = step i), then gateways, then flows, loops, start and ends, reporting
@@ -122,9 +124,13 @@ fn build_graph<'s>(d: &mut Decoder<'_>, spec: &'s ProcessSpec) -> Built<'s> {
         spans.push(gw.id.span);
     }
     let by_id: HashMap<&str, NodeIndex> = names.iter().enumerate().map(|(i, n)| (*n, NodeIndex::new(i))).collect();
-    let resolve = |d: &mut Decoder<'_>, id: &Spanned<String>, what: &str| {
+    let mut reported: Vec<Span> = Vec::new();
+    let mut resolve = |d: &mut Decoder<'_>, id: &Spanned<String>, what: &str| {
         let n = by_id.get(id.value.as_str()).copied();
-        if n.is_none() {
+        // Unreadable steps or gateways make every reference suspect: their error says it all. An
+        // id in the middle of a chain is both a "to" and a "from": report it once.
+        if n.is_none() && !spec.incomplete && !reported.contains(&id.span) {
+            reported.push(id.span);
             d.error(
                 Code::UnknownReference,
                 id.span,
@@ -188,18 +194,20 @@ fn build_graph<'s>(d: &mut Decoder<'_>, spec: &'s ProcessSpec) -> Built<'s> {
         start: start.map_or(NodeIndex::new(0), |s| s.0),
         ends: ends.iter().map(|e| e.0).collect(),
     };
-    Built { graph, names, spans, edge_spans, loops }
+    let start_is_step = start.is_some_and(|s| s.0.index() < step_count);
+    Built { graph, names, spans, edge_spans, loops, start_is_step }
 }
 
 /// The checks of the flow's shape: gateways, cycles, reachability, parallel balance, loops.
-fn check_shape(d: &mut Decoder<'_>, b: &Built<'_>, has_start: bool) {
+fn check_shape(d: &mut Decoder<'_>, b: &Built<'_>) {
     let pg = &b.graph;
-    check_gateways(d, pg, &b.spans, &b.names);
+    let gateways_ok = check_gateways(d, pg, &b.spans, &b.names);
     let order = check_cycles(d, pg, &b.names, &b.spans, &b.edge_spans);
-    if has_start && pg.graph.node_count() > 0 {
+    if b.start_is_step {
         check_reachability(d, pg, &b.spans, &b.names);
     }
-    if let Some(order) = order {
+    // Balance is only meaningful once every gateway has the flows its kind needs.
+    if let Some(order) = order.filter(|_| gateways_ok) {
         let name = |n: NodeIndex| b.names[n.index()].to_owned();
         let blocks = parallel::check(pg, &order, &name);
         for p in &blocks.problems {
@@ -234,6 +242,8 @@ fn check_roles(d: &mut Decoder<'_>, spec: &ProcessSpec) -> Vec<Role> {
     let mut used = vec![false; role_ids.len()];
     for s in &spec.steps {
         match &s.role {
+            // A step with problems of its own (a misspelt `role:`?) is reported for those.
+            None if !s.complete => {}
             None => d.error(
                 Code::MissingOwner,
                 s.id.span,
@@ -252,7 +262,7 @@ fn check_roles(d: &mut Decoder<'_>, spec: &ProcessSpec) -> Vec<Role> {
         }
     }
     for (r, used) in spec.roles.iter().zip(used) {
-        if !used {
+        if !used && !spec.incomplete {
             d.warning(
                 Code::UnusedRole,
                 r.id.span,
@@ -275,26 +285,34 @@ fn check_roles(d: &mut Decoder<'_>, spec: &ProcessSpec) -> Vec<Role> {
 /// A label (id, name, Chinese name, alias) names one step only: log events are mapped by it.
 fn check_labels(d: &mut Decoder<'_>, spec: &ProcessSpec) {
     let mut owner: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
-    for (i, s) in spec.steps.iter().enumerate() {
-        let labels = std::iter::once(&s.id).chain(s.name.iter()).chain(s.name_zh.iter()).chain(s.aliases.iter());
-        for label in labels {
-            match owner.get(label.value.as_str()) {
-                Some(&(j, first)) if j != i => d.error(
-                    Code::AliasConflict,
-                    label.span,
-                    format!("`{}` names both step `{}` and step `{}`", label.value, spec.steps[j].id.value, s.id.value),
-                    Some(format!("log events are mapped to steps by these labels; keep `{}` on one step only (the other is at line {})", label.value, first.line)),
-                ),
-                Some(_) => {}
-                None => {
-                    owner.insert(&label.value, (i, label.span));
-                }
+    // Ids and names first, aliases second: a clash is reported at the alias, the likelier mistake.
+    let names =
+        spec.steps.iter().enumerate().flat_map(|(i, s)| {
+            std::iter::once(&s.id).chain(s.name.iter()).chain(s.name_zh.iter()).map(move |l| (i, l))
+        });
+    let aliases = spec.steps.iter().enumerate().flat_map(|(i, s)| s.aliases.iter().map(move |l| (i, l)));
+    for (i, label) in names.chain(aliases) {
+        let s = &spec.steps[i];
+        match owner.get(label.value.as_str()) {
+            Some(&(j, first)) if j != i => d.error(
+                Code::AliasConflict,
+                label.span,
+                format!("`{}` names both step `{}` and step `{}`", label.value, spec.steps[j].id.value, s.id.value),
+                Some(format!(
+                    "log events are mapped to steps by these labels; keep `{}` on one step only (the other is at line {})",
+                    label.value, first.line
+                )),
+            ),
+            Some(_) => {}
+            None => {
+                owner.insert(&label.value, (i, label.span));
             }
         }
     }
 }
 
-fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: &[&str]) {
+fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: &[&str]) -> bool {
+    let mut ok_all = true;
     for n in g.graph.node_indices() {
         let FlowNode::Gateway(_, kind) = g.graph[n] else { continue };
         let ins = g.flow_neighbors(n, Direction::Incoming).count();
@@ -302,6 +320,7 @@ fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: 
         let split = matches!(kind, GatewayKind::ExclusiveSplit | GatewayKind::ParallelSplit);
         let ok = if split { ins == 1 && outs >= 2 } else { ins >= 2 && outs == 1 };
         if !ok {
+            ok_all = false;
             let want = if split {
                 "one incoming flow and at least two outgoing"
             } else {
@@ -315,10 +334,16 @@ fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: 
                     kind.as_str(),
                     names[n.index()]
                 ),
-                None,
+                Some(if split {
+                    "give the split one flow in and a flow out to each branch; a single path needs no gateway"
+                        .to_owned()
+                } else {
+                    "lead every branch into the join and one flow out of it; a single path needs no gateway".to_owned()
+                }),
             );
         }
     }
+    ok_all
 }
 
 /// Reports every flow that closes a cycle (a DFS back edge). Returns a topological order of the
