@@ -1,7 +1,7 @@
 //! Balance of parallel blocks: every parallel split must be closed by exactly one parallel join.
 //!
 //! Owns the structural soundness check of the flow's concurrency. On the acyclic flow graph (loops
-//! removed), each node gets the place its paths lead to ([`Exit`]): the parallel join they reach or
+//! removed), each node gets the place its paths lead to (an `Exit`): the parallel join they reach or
 //! the end. Nodes are visited in reverse topological order, so a nested split is matched before the
 //! split around it. A split is balanced when all its branches reach the same join, the join waits
 //! for exactly that many branches, the branches share no node, and nothing enters a branch from
