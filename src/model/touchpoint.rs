@@ -356,11 +356,12 @@ impl Matrix {
                     .filter(|&i| map.touchpoints[i].business == b.id && map.touchpoints[i].channel == c.id)
                     .collect();
                 let tps: Vec<Touchpoint> = idx.iter().map(|&i| map.touchpoints[i].clone()).collect();
+                let missing = missing_brands(map, &b.id, &c.id);
                 let state = if tps.is_empty() {
                     CellState::NotOffered
                 } else if idx.iter().any(|i| dup.contains(i)) {
                     CellState::Duplicate
-                } else if tps.iter().any(|t| t.process.is_none()) || !missing_brands(map, &b.id, &c.id).is_empty() {
+                } else if tps.iter().any(|t| t.process.is_none()) || !missing.is_empty() {
                     CellState::BlindSpot
                 } else {
                     CellState::Mapped
@@ -370,7 +371,6 @@ impl Matrix {
                     CellState::Duplicate => summary.duplicate_cells += 1,
                     _ => {}
                 }
-                let missing = missing_brands(map, &b.id, &c.id);
                 summary.blind_spots += missing.len();
                 cells.push(Cell {
                     business: b.id.clone(),
