@@ -8,5 +8,6 @@
 //! - [`render`]: deterministic writers (tables; process maps as they land).
 
 pub mod cli;
+pub mod log;
 pub mod model;
 pub mod render;

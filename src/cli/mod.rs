@@ -3,6 +3,8 @@
 
 mod args;
 mod exit;
+mod log_input;
+mod log_stats;
 mod map;
 mod run;
 mod validate;

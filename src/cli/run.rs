@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::args::{Cli, Command};
+use crate::cli::args::{Cli, Command, LogCommand};
 use crate::cli::exit::Exit;
-use crate::cli::{map, validate};
+use crate::cli::{log_stats, map, validate};
 
 /// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -24,6 +24,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Validate(a) => validate::run(&a, &mut out),
         Command::Map(a) => map::run(&a, &mut out),
+        Command::Log(LogCommand::Stats(a)) => log_stats::run(&a, &mut out),
     };
     let _ = out.flush();
     match result {

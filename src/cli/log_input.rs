@@ -1,0 +1,58 @@
+//! Resolving the shared log flags into [`ReadOptions`] and reading the log, with `--rejects`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use anyhow::Context;
+
+use crate::cli::args::LogArgs;
+use crate::log::accounting::{CsvRejects, NoSink};
+use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
+use crate::log::read::{self, ReadLog};
+use crate::log::timestamp::parse_zone;
+
+/// The read options the flags ask for.
+pub fn options(args: &LogArgs) -> anyhow::Result<ReadOptions> {
+    let mut opts = ReadOptions {
+        columns: ColumnNames {
+            case: args.case.clone(),
+            activity: args.activity.clone(),
+            timestamp: args.timestamp.clone(),
+            role: args.role.clone(),
+            resource: args.resource.clone(),
+            lifecycle: args.lifecycle_column.clone(),
+            customer: args.customer.clone(),
+            tier: args.tier.clone(),
+            class: args.class.clone(),
+            channel: args.channel.clone(),
+            business: args.business.clone(),
+        },
+        timestamp_format: args.timestamp_format.clone(),
+        lifecycle: args.lifecycle.clone(),
+        strict: args.strict,
+        ..ReadOptions::default()
+    };
+    if let Some(d) = &args.delimiter {
+        opts.delimiter = Some(parse_delimiter(d)?);
+    }
+    if let Some(e) = &args.encoding {
+        opts.encoding = Encoding::parse(e)?;
+    }
+    if let Some(z) = &args.timezone {
+        opts.zone = parse_zone(z).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?;
+    }
+    Ok(opts)
+}
+
+/// Reads the log the flags name, writing rejected rows to `--rejects` when given.
+pub fn read_log(args: &LogArgs) -> anyhow::Result<ReadLog> {
+    let opts = options(args)?;
+    let Some(path) = &args.rejects else {
+        return Ok(read::read(&args.log, &opts, &mut NoSink)?);
+    };
+    let file = File::create(path).with_context(|| format!("cannot write the rejects file {}", path.display()))?;
+    let mut sink = CsvRejects::new(BufWriter::new(file))?;
+    let read = read::read(&args.log, &opts, &mut sink);
+    sink.finish()?.flush().with_context(|| format!("cannot write the rejects file {}", path.display()))?;
+    Ok(read?)
+}

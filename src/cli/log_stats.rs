@@ -1,0 +1,86 @@
+//! `flowaudit log stats`: what a log holds, and what happened to every row.
+
+use std::io::Write;
+
+use crate::cli::args::{LogStatsArgs, StatsFormat};
+use crate::cli::exit::Exit;
+use crate::cli::log_input;
+use crate::log::stats::LogStats;
+use crate::log::variants::Variants;
+use crate::render::table::Table;
+
+/// Runs `log stats`.
+pub fn run(args: &LogStatsArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
+    let read = log_input::read_log(&args.log)?;
+    let variants = Variants::of(&read.log);
+    let stats = LogStats::of(&args.log.log.display().to_string(), &read, &variants);
+    match args.format {
+        StatsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &stats)?;
+            writeln!(out)?;
+        }
+        StatsFormat::Text => write_text(&stats, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+fn write_text(s: &LogStats, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "{} ({})", s.file, s.format)?;
+    writeln!(out, "  cases      {}", s.cases)?;
+    writeln!(out, "  events     {}", s.events)?;
+    writeln!(out, "  variants   {}", s.variants)?;
+    writeln!(out, "  activities {}", s.activity_count)?;
+    if let (Some(first), Some(last)) = (&s.first_event, &s.last_event) {
+        writeln!(out, "  time span  {first} .. {last}")?;
+    }
+    if s.untimed_events > 0 {
+        writeln!(out, "  untimed    {} events (kept in file order)", s.untimed_events)?;
+    }
+    if let Some(sp) = &s.events_per_case {
+        writeln!(out, "  events per case: min {}, median {}, mean {:.2}, max {}", sp.min, sp.median, sp.mean, sp.max)?;
+    }
+    writeln!(
+        out,
+        "  rows       {} read = {} accepted + {} rejected + {} filtered",
+        s.rows_read, s.events, s.rows_rejected, s.rows_filtered
+    )?;
+    if !s.columns.is_empty() {
+        let cols: Vec<String> = s.columns.iter().map(|(f, c)| format!("{f}=`{c}`")).collect();
+        writeln!(out, "  columns    {}", cols.join(", "))?;
+    }
+    for (reason, tally) in &s.rejected {
+        writeln!(out, "\nrejected: {} rows, {}", tally.count, reason.as_str())?;
+        for r in &tally.examples {
+            let case = r.case.as_ref().map(|c| format!(" ticket {c}:")).unwrap_or_default();
+            writeln!(out, "  line {}:{case} {}", r.line, r.detail)?;
+        }
+    }
+    for (kind, tally) in &s.notes {
+        let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        writeln!(out, "\nnote: {} x {name}", tally.count)?;
+        for n in &tally.examples {
+            writeln!(out, "  line {}: {}", n.line, n.detail)?;
+        }
+    }
+    writeln!(out, "\nactivities")?;
+    let mut t = Table { headers: vec!["activity".into(), "events".into(), "cases".into()], rows: Vec::new() };
+    for a in &s.activities {
+        t.rows.push(vec![a.activity.clone(), a.events.to_string(), a.cases.to_string()]);
+    }
+    t.write_text(out)?;
+    writeln!(out, "\ntop variants")?;
+    let mut t = Table {
+        headers: vec!["#".into(), "cases".into(), "%".into(), "length".into(), "activities".into()],
+        rows: Vec::new(),
+    };
+    for (i, v) in s.top_variants.iter().enumerate() {
+        t.rows.push(vec![
+            (i + 1).to_string(),
+            v.cases.to_string(),
+            format!("{:.1}", v.percent),
+            v.activities.len().to_string(),
+            v.activities.join(" > "),
+        ]);
+    }
+    t.write_text(out)
+}

@@ -1,0 +1,313 @@
+//! Building an [`EventLog`] from events in file order: the one place readers hand events to.
+//!
+//! Owns interning during the read and the final grouping. Readers call [`LogBuilder::event`] for
+//! each accepted event and [`LogBuilder::set_case_value`] for ticket-level fields; [`LogBuilder::finish`]
+//! groups events by case (a counting sort, O(events)) and orders each case by time with a stable
+//! sort (O(k log k) per case of k events, skipped when the case is already in order). When the whole
+//! file is already grouped by ticket and in time order, as most exports are, nothing is moved.
+
+use crate::log::event_log::{CaseAttribute, CaseColumns, CaseIdx, EventColumns, EventLog};
+use crate::log::intern::Sym;
+use crate::log::timestamp::Time;
+
+/// Which optional columns the input has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Present {
+    /// Department or role per event.
+    pub role: bool,
+    /// Resource per event.
+    pub resource: bool,
+    /// Lifecycle transition per event.
+    pub lifecycle: bool,
+    /// Customer id per ticket.
+    pub customer: bool,
+    /// Tier per ticket.
+    pub tier: bool,
+    /// Problem class per ticket.
+    pub class: bool,
+    /// Channel per ticket.
+    pub channel: bool,
+    /// Business per ticket.
+    pub business: bool,
+}
+
+/// A ticket-level field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseField {
+    /// Customer id.
+    Customer,
+    /// Problem class.
+    Class,
+    /// Channel.
+    Channel,
+    /// Business.
+    Business,
+}
+
+/// The optional per-event fields of one event.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// Department or role.
+    pub role: Option<&'a str>,
+    /// Resource.
+    pub resource: Option<&'a str>,
+    /// Lifecycle transition.
+    pub lifecycle: Option<&'a str>,
+}
+
+/// The most events one log may hold (event indices are `u32`).
+pub const MAX_EVENTS: usize = u32::MAX as usize - 1;
+
+/// Collects events in file order; [`LogBuilder::finish`] turns them into an [`EventLog`].
+#[derive(Debug)]
+pub struct LogBuilder {
+    log: EventLog,
+    case: Vec<u32>,
+    /// Per case: its last timestamp so far, to see whether the file is already in order.
+    last_time: Vec<Time>,
+    last_case: Option<u32>,
+    in_order: bool,
+    attributes: Vec<CaseAttribute>,
+}
+
+fn column(on: bool) -> Option<Vec<Sym>> {
+    on.then(Vec::new)
+}
+
+impl LogBuilder {
+    /// A builder for an input with the `present` optional columns.
+    pub fn new(present: Present) -> Self {
+        let log = EventLog {
+            events: EventColumns {
+                role: column(present.role),
+                resource: column(present.resource),
+                lifecycle: column(present.lifecycle),
+            },
+            cases: CaseColumns {
+                customer: column(present.customer),
+                tier: present.tier.then(Vec::new),
+                class: column(present.class),
+                channel: column(present.channel),
+                business: column(present.business),
+            },
+            ..EventLog::default()
+        };
+        LogBuilder {
+            log,
+            case: Vec::new(),
+            last_time: Vec::new(),
+            last_case: None,
+            in_order: true,
+            attributes: Vec::new(),
+        }
+    }
+
+    /// Reserves room for about `events` more events.
+    pub fn reserve(&mut self, events: usize) {
+        self.case.reserve(events);
+        self.log.activity.reserve(events);
+        self.log.time.reserve(events);
+        for c in [&mut self.log.events.role, &mut self.log.events.resource, &mut self.log.events.lifecycle] {
+            if let Some(v) = c {
+                v.reserve(events);
+            }
+        }
+    }
+
+    /// Events accepted so far.
+    pub fn event_count(&self) -> usize {
+        self.log.activity.len()
+    }
+
+    /// The case with ticket id `id`, created when new.
+    pub fn case(&mut self, id: &str) -> CaseIdx {
+        if let Some(last) = self.last_case
+            && self.log.case_ids.resolve(Sym(last)) == id
+        {
+            return CaseIdx(last);
+        }
+        let before = self.log.case_ids.len();
+        let sym = self.log.case_ids.intern(id);
+        if self.log.case_ids.len() > before {
+            self.last_time.push(Time::NONE);
+            let cases = &mut self.log.cases;
+            for c in [&mut cases.customer, &mut cases.class, &mut cases.channel, &mut cases.business] {
+                if let Some(v) = c {
+                    v.push(Sym::NONE);
+                }
+            }
+            if let Some(t) = &mut cases.tier {
+                t.push(0);
+            }
+        } else if self.last_case.is_some() {
+            // A ticket seen before, after another one: the file is not grouped by ticket.
+            self.in_order = false;
+        }
+        self.last_case = Some(sym.0);
+        CaseIdx(sym.0)
+    }
+
+    /// Adds one event of `case`. The caller checks [`MAX_EVENTS`] first.
+    pub fn event(&mut self, case: CaseIdx, activity: &str, time: Time, extras: Extras<'_>) {
+        let c = case.index();
+        if self.in_order {
+            let last = self.last_time[c];
+            if (last.is_some() || time.is_some()) && (time < last || (last.is_some() && !time.is_some())) {
+                self.in_order = false;
+            }
+            self.last_time[c] = time;
+        }
+        self.case.push(case.0);
+        let a = self.log.activities.intern(activity);
+        self.log.activity.push(a);
+        self.log.time.push(time);
+        let values = &mut self.log.values;
+        let mut put = |col: &mut Option<Vec<Sym>>, v: Option<&str>| {
+            if let Some(col) = col {
+                col.push(v.filter(|s| !s.is_empty()).map_or(Sym::NONE, |s| values.intern(s)));
+            }
+        };
+        put(&mut self.log.events.role, extras.role);
+        put(&mut self.log.events.resource, extras.resource);
+        put(&mut self.log.events.lifecycle, extras.lifecycle);
+    }
+
+    /// Sets a ticket-level field. The first non-empty value wins; returns the kept value when
+    /// `value` differs from it (the caller reports the conflict), `None` otherwise.
+    pub fn set_case_value(&mut self, case: CaseIdx, field: CaseField, value: &str) -> Option<String> {
+        if value.is_empty() {
+            return None;
+        }
+        let cases = &mut self.log.cases;
+        let col = match field {
+            CaseField::Customer => &mut cases.customer,
+            CaseField::Class => &mut cases.class,
+            CaseField::Channel => &mut cases.channel,
+            CaseField::Business => &mut cases.business,
+        };
+        let slot = &mut col.as_mut()?[case.index()];
+        if slot.is_some() {
+            let kept = self.log.values.resolve(*slot);
+            return (kept != value).then(|| kept.to_owned());
+        }
+        *slot = self.log.values.intern(value);
+        None
+    }
+
+    /// Sets a ticket's tier (1-5). Returns the kept tier when it differs.
+    pub fn set_tier(&mut self, case: CaseIdx, stars: u8) -> Option<u8> {
+        let slot = &mut self.log.cases.tier.as_mut()?[case.index()];
+        if *slot == 0 {
+            *slot = stars;
+            return None;
+        }
+        (*slot != stars).then_some(*slot)
+    }
+
+    /// Adds a ticket attribute that has no column of its own (XES trace attributes).
+    pub fn case_attribute(&mut self, case: CaseIdx, key: &str, value: &str) {
+        let key = self.log.values.intern(key);
+        let value = self.log.values.intern(value);
+        self.attributes.push(CaseAttribute { case, key, value });
+    }
+
+    /// Groups the events by case and orders each case by time (ties in file order).
+    ///
+    /// O(events) plus a stable sort of each case that is out of order.
+    pub fn finish(self) -> EventLog {
+        let LogBuilder { mut log, case, in_order, mut attributes, .. } = self;
+        let cases = log.case_ids.len();
+        let mut start = vec![0u32; cases + 1];
+        for &c in &case {
+            start[c as usize + 1] += 1;
+        }
+        for i in 0..cases {
+            start[i + 1] += start[i];
+        }
+        if !in_order {
+            let mut next = start.clone();
+            let mut order = vec![0u32; case.len()];
+            for (i, &c) in case.iter().enumerate() {
+                let slot = &mut next[c as usize];
+                order[*slot as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+                *slot += 1;
+            }
+            drop(case);
+            for w in start.windows(2) {
+                let seg = &mut order[w[0] as usize..w[1] as usize];
+                let times = &log.time;
+                if seg.iter().all(|&i| times[i as usize].is_some()) && !seg.is_sorted_by_key(|&i| times[i as usize]) {
+                    seg.sort_by_key(|&i| times[i as usize]);
+                }
+            }
+            log.activity = permute(&log.activity, &order);
+            log.time = permute(&log.time, &order);
+            for col in [&mut log.events.role, &mut log.events.resource, &mut log.events.lifecycle] {
+                if let Some(v) = col {
+                    *v = permute(v, &order);
+                }
+            }
+        }
+        log.case_start = start;
+        attributes.sort_by_key(|a| (a.case, a.key));
+        log.case_attributes = attributes;
+        log
+    }
+}
+
+fn permute<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| column[i as usize]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Extras, LogBuilder, Present};
+    use crate::log::timestamp::Time;
+
+    fn names(log: &crate::log::event_log::EventLog) -> Vec<(String, Vec<String>)> {
+        log.case_indices()
+            .map(|c| {
+                (log.case_id(c).to_owned(), log.trace(c).iter().map(|&a| log.activity_name(a).to_owned()).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_by_case_and_orders_by_time_keeping_ties_in_file_order() {
+        let mut b = LogBuilder::new(Present { role: true, ..Present::default() });
+        for (case, act, t, role) in [
+            ("T1", "receive", 10, Some("frontline")),
+            ("T2", "receive", 5, None),
+            ("T1", "reply", 30, Some("frontline")),
+            ("T1", "diagnose", 20, Some("expert")),
+            ("T2", "close", 7, None),
+            ("T2", "note", 7, None),
+        ] {
+            let c = b.case(case);
+            b.event(c, act, Time(t), Extras { role, ..Extras::default() });
+        }
+        let log = b.finish();
+        assert_eq!(log.case_count(), 2);
+        assert_eq!(log.event_count(), 6);
+        assert_eq!(
+            names(&log),
+            [
+                ("T1".to_owned(), vec!["receive".to_owned(), "diagnose".to_owned(), "reply".to_owned()]),
+                ("T2".to_owned(), vec!["receive".to_owned(), "close".to_owned(), "note".to_owned()]),
+            ]
+        );
+        let roles: Vec<_> = log.events.role.as_ref().unwrap().iter().map(|&r| r.is_some()).collect();
+        assert_eq!(roles, [true, true, true, false, false, false]);
+        assert_eq!(log.values.resolve(log.events.role.as_ref().unwrap()[1]), "expert");
+    }
+
+    #[test]
+    fn untimed_cases_keep_file_order() {
+        let mut b = LogBuilder::new(Present::default());
+        let c = b.case("A");
+        b.event(c, "b", Time::NONE, Extras::default());
+        b.event(c, "a", Time::NONE, Extras::default());
+        let log = b.finish();
+        assert_eq!(names(&log)[0].1, ["b", "a"]);
+    }
+}

@@ -1,0 +1,16 @@
+//! Ticket event logs: interning, the streaming CSV and XES readers, row accounting, activity
+//! mapping and variants.
+
+pub mod accounting;
+pub mod builder;
+pub mod columns;
+pub mod csv_reader;
+pub mod error;
+pub mod event_log;
+pub mod input;
+pub mod intern;
+pub mod options;
+pub mod read;
+pub mod stats;
+pub mod timestamp;
+pub mod variants;
