@@ -8,11 +8,26 @@ use anyhow::Context;
 use crate::cli::args::LogArgs;
 use crate::log::accounting::{CsvRejects, NoSink};
 use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
+use crate::log::profile::{FlagsGiven, Profile};
 use crate::log::read::{self, ReadLog};
 use crate::log::timestamp::parse_zone;
+use crate::model::diagnostic;
 
-/// The read options the flags ask for.
-pub fn options(args: &LogArgs) -> anyhow::Result<ReadOptions> {
+/// The log profile `--mapping` names, if any; its problems are printed with their locations.
+pub fn profile(args: &LogArgs) -> anyhow::Result<Option<Profile>> {
+    let Some(path) = &args.mapping else { return Ok(None) };
+    match Profile::load(path) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            diagnostic::write_text(&mut err, &e.diagnostics, |_| e.text.as_deref())?;
+            anyhow::bail!("the log profile {} is invalid", path.display())
+        }
+    }
+}
+
+/// The read options the flags ask for, laid over the profile's.
+pub fn options(args: &LogArgs, profile: Option<&Profile>) -> anyhow::Result<ReadOptions> {
     let mut opts = ReadOptions {
         columns: ColumnNames {
             case: args.case.clone(),
@@ -41,12 +56,15 @@ pub fn options(args: &LogArgs) -> anyhow::Result<ReadOptions> {
     if let Some(z) = &args.timezone {
         opts.zone = parse_zone(z).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?;
     }
+    if let Some(p) = profile {
+        p.apply_to(&mut opts, &FlagsGiven { encoding: args.encoding.is_some(), timezone: args.timezone.is_some() });
+    }
     Ok(opts)
 }
 
 /// Reads the log the flags name, writing rejected rows to `--rejects` when given.
-pub fn read_log(args: &LogArgs) -> anyhow::Result<ReadLog> {
-    let opts = options(args)?;
+pub fn read_log(args: &LogArgs, profile: Option<&Profile>) -> anyhow::Result<ReadLog> {
+    let opts = options(args, profile)?;
     let Some(path) = &args.rejects else {
         return Ok(read::read(&args.log, &opts, &mut NoSink)?);
     };

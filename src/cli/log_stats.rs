@@ -5,15 +5,32 @@ use std::io::Write;
 use crate::cli::args::{LogStatsArgs, StatsFormat};
 use crate::cli::exit::Exit;
 use crate::cli::log_input;
+use crate::cli::process_arg;
+use crate::log::mapping::ActivityMapping;
 use crate::log::stats::LogStats;
 use crate::log::variants::Variants;
+use crate::model::diagnostic;
 use crate::render::table::Table;
 
 /// Runs `log stats`.
 pub fn run(args: &LogStatsArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
-    let read = log_input::read_log(&args.log)?;
+    let profile = log_input::profile(&args.log)?;
+    let read = log_input::read_log(&args.log, profile.as_ref())?;
     let variants = Variants::of(&read.log);
-    let stats = LogStats::of(&args.log.log.display().to_string(), &read, &variants);
+    let mut stats = LogStats::of(&args.log.log.display().to_string(), &read, &variants);
+    if let Some(id) = &args.process {
+        let process = process_arg::load(id, &args.processes)?;
+        let explicit = profile.as_ref().map_or(&[][..], |p| &p.activities[..]);
+        let file = profile.as_ref().map_or("", |p| p.file.as_str());
+        match ActivityMapping::new(&read.log, &process, explicit, file) {
+            Ok(m) => stats.mapping = Some(m.summary(&read.log, &process)),
+            Err(diags) => {
+                let text = profile.as_ref().map(|p| p.text.as_str());
+                diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text)?;
+                anyhow::bail!("the log profile maps labels to steps `{}` does not have", process.id);
+            }
+        }
+    }
     match args.format {
         StatsFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &stats)?;
@@ -60,6 +77,25 @@ fn write_text(s: &LogStats, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "\nnote: {} x {name}", tally.count)?;
         for n in &tally.examples {
             writeln!(out, "  line {}: {}", n.line, n.detail)?;
+        }
+    }
+    if let Some(m) = &s.mapping {
+        writeln!(
+            out,
+            "\nmapping onto `{}`: {} events mapped, {} unmapped",
+            m.process, m.mapped_events, m.unmapped_events
+        )?;
+        let mut t = Table { headers: vec!["label".into(), "step".into(), "events".into()], rows: Vec::new() };
+        for l in m.mapped.iter().chain(&m.unmapped) {
+            t.rows.push(vec![
+                l.label.clone(),
+                l.step.clone().unwrap_or_else(|| "(unmapped)".into()),
+                l.events.to_string(),
+            ]);
+        }
+        t.write_text(out)?;
+        if !m.steps_not_seen.is_empty() {
+            writeln!(out, "steps no event maps to: {}", m.steps_not_seen.join(", "))?;
         }
     }
     writeln!(out, "\nactivities")?;

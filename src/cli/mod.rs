@@ -6,6 +6,7 @@ mod exit;
 mod log_input;
 mod log_stats;
 mod map;
+mod process_arg;
 mod run;
 mod validate;
 

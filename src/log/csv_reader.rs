@@ -99,7 +99,11 @@ impl<'r> Row<'r> {
             Err(e) => Err(LogError::NotUtf8 {
                 path: self.path.to_path_buf(),
                 line: self.line,
-                column: self.header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1)),
+                column: if self.header.is_empty() {
+                    format!("{} of the header line", i + 1)
+                } else {
+                    self.header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1))
+                },
                 byte: e.valid_up_to(),
             }),
         }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::log::accounting::{Note, NoteKind, Reason, Reject, Tally};
 use crate::log::event_log::EventLog;
+use crate::log::mapping::MappingSummary;
 use crate::log::read::{ReadLog, Source};
 use crate::log::variants::Variants;
 
@@ -89,6 +90,9 @@ pub struct LogStats {
     pub top_variants: Vec<VariantSummary>,
     /// How the input's columns were used (CSV), field to column name.
     pub columns: BTreeMap<&'static str, String>,
+    /// How the labels map onto a process, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<MappingSummary>,
 }
 
 fn activity_counts(log: &EventLog) -> Vec<ActivityCount> {
@@ -170,6 +174,7 @@ impl LogStats {
             activities: activity_counts(log),
             top_variants,
             columns,
+            mapping: None,
         }
     }
 }

@@ -123,7 +123,7 @@ fn is_touchpoint_map(path: &Path) -> bool {
 }
 
 /// Reads a file as UTF-8 text within [`MAX_FILE_BYTES`], or says why not.
-fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
     let meta = fs::metadata(path).map_err(|e| Diagnostic::error(Code::Io, name, None, format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
