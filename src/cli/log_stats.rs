@@ -66,7 +66,7 @@ fn write_text(s: &LogStats, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "  columns    {}", cols.join(", "))?;
     }
     for (reason, tally) in &s.rejected {
-        writeln!(out, "\nrejected: {} rows, {}", tally.count, reason.as_str())?;
+        writeln!(out, "\nrejected ({}): {}", reason.as_str(), rows(tally.count))?;
         for r in &tally.examples {
             let case = r.case.as_ref().map(|c| format!(" ticket {c}:")).unwrap_or_default();
             writeln!(out, "  line {}:{case} {}", r.line, r.detail)?;
@@ -74,7 +74,7 @@ fn write_text(s: &LogStats, out: &mut impl Write) -> std::io::Result<()> {
     }
     for (kind, tally) in &s.notes {
         let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        writeln!(out, "\nnote: {} x {name}", tally.count)?;
+        writeln!(out, "\nnote ({name}): {}", rows(tally.count))?;
         for n in &tally.examples {
             writeln!(out, "  line {}: {}", n.line, n.detail)?;
         }
@@ -119,4 +119,8 @@ fn write_text(s: &LogStats, out: &mut impl Write) -> std::io::Result<()> {
         ]);
     }
     t.write_text(out)
+}
+
+fn rows(n: u64) -> String {
+    if n == 1 { "1 row".to_owned() } else { format!("{n} rows") }
 }

@@ -129,7 +129,20 @@ pub fn read_csv(
     opts: &ReadOptions,
     sink: &mut dyn RejectSink,
 ) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
-    let mut text = input::open_text(path, opts.encoding)?;
+    let text = input::open_text(path, opts.encoding)?;
+    let size = if input::is_gzip(path)? { None } else { std::fs::metadata(path).ok().map(|m| m.len()) };
+    read_csv_from(path, text, size, opts, sink)
+}
+
+/// Reads a CSV log from `text` (already UTF-8); `path` names it in messages and `size`, when known,
+/// sizes the columns up front.
+pub fn read_csv_from(
+    path: &Path,
+    mut text: impl BufRead,
+    size: Option<u64>,
+    opts: &ReadOptions,
+    sink: &mut dyn RejectSink,
+) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
     let delimiter = match opts.delimiter {
         Some(d) => d,
         None => sniff_delimiter(text.fill_buf().map_err(|e| csv_io(path, 1, e))?),
@@ -166,7 +179,6 @@ pub fn read_csv(
     };
     let mut b = LogBuilder::new(present);
     let mut times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
-    let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
     let mut reserved = false;
     loop {
@@ -177,10 +189,12 @@ pub fn read_csv(
         }
         let (line, byte) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
         acc.rows_read += 1;
-        if !reserved && acc.rows_read == 4096 && !input::is_gzip(path)? {
-            // Reserve the columns once from the bytes per row so far: fewer reallocations.
-            let per_row = (byte / 4096).max(1);
-            b.reserve(usize::try_from(file_len / per_row).unwrap_or(0) + 1024);
+        if !reserved && acc.rows_read == 4096 {
+            // Size the columns once from the bytes per row so far: fewer reallocations.
+            if let Some(size) = size {
+                let per_row = (byte / 4096).max(1);
+                b.reserve(usize::try_from(size / per_row).unwrap_or(0) + 1024);
+            }
             reserved = true;
         }
         let row = Row { rec: &rec, line, path, header: &header };
