@@ -206,6 +206,11 @@ impl Columns {
         Ok(columns)
     }
 
+    /// Whether any ticket-level column (customer, tier, class, channel, business) is present.
+    pub fn has_case_fields(&self) -> bool {
+        [self.customer, self.tier, self.class, self.channel, self.business].iter().any(Option::is_some)
+    }
+
     /// Every used column with the name of the field it holds, in field order.
     pub fn used(&self) -> Vec<(&'static str, usize)> {
         let mut v = vec![("case", self.case), ("activity", self.activity), ("timestamp", self.timestamp)];

@@ -85,27 +85,41 @@ fn reason_of(e: &TimeError) -> Reason {
 
 struct Row<'r> {
     rec: &'r csv::ByteRecord,
+    /// The record's fields, concatenated, checked as UTF-8 once.
+    text: &'r str,
     line: u64,
     path: &'r Path,
     header: &'r [String],
 }
 
+/// Trims ASCII whitespace, and Unicode whitespace (such as U+3000) only when an end is not ASCII.
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a >= 0x80 || b >= 0x80 => t.trim(),
+        _ => t,
+    }
+}
+
 impl<'r> Row<'r> {
-    /// Field `i` as trimmed UTF-8 (empty when the row is short).
+    /// The row of `rec`, checked as UTF-8 in one pass over its bytes.
+    fn new(rec: &'r csv::ByteRecord, line: u64, path: &'r Path, header: &'r [String]) -> Result<Self, LogError> {
+        match simdutf8::basic::from_utf8(rec.as_slice()) {
+            Ok(text) => Ok(Row { rec, text, line, path, header }),
+            Err(_) => {
+                let bad = (0..rec.len()).find(|&i| std::str::from_utf8(&rec[i]).is_err()).unwrap_or(0);
+                Err(not_utf8(path, line, header, rec, bad))
+            }
+        }
+    }
+
+    /// Field `i`, trimmed (empty when the row is short).
     fn text(&self, i: usize) -> Result<&'r str, LogError> {
-        let bytes = self.rec.get(i).unwrap_or_default();
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.trim()),
-            Err(e) => Err(LogError::NotUtf8 {
-                path: self.path.to_path_buf(),
-                line: self.line,
-                column: if self.header.is_empty() {
-                    format!("{} of the header line", i + 1)
-                } else {
-                    self.header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1))
-                },
-                byte: e.valid_up_to(),
-            }),
+        let Some(r) = self.rec.range(i) else { return Ok("") };
+        if self.text.is_char_boundary(r.start) && self.text.is_char_boundary(r.end) {
+            Ok(trim(&self.text[r]))
+        } else {
+            Err(not_utf8(self.path, self.line, self.header, self.rec, i))
         }
     }
 
@@ -116,6 +130,19 @@ impl<'r> Row<'r> {
     fn raw(&self, delimiter: u8) -> String {
         let d = char::from(delimiter).to_string();
         self.rec.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(&d)
+    }
+}
+
+fn not_utf8(path: &Path, line: u64, header: &[String], rec: &csv::ByteRecord, i: usize) -> LogError {
+    LogError::NotUtf8 {
+        path: path.to_path_buf(),
+        line,
+        column: if header.is_empty() {
+            format!("{} of the header line", i + 1)
+        } else {
+            header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1))
+        },
+        byte: std::str::from_utf8(&rec[i]).err().map_or(0, |e| e.valid_up_to()),
     }
 }
 
@@ -157,7 +184,7 @@ pub fn read_csv_from(
     if !reader.read_byte_record(&mut rec).map_err(|e| csv_error(path, &e))? {
         return Err(LogError::Empty { path: path.to_path_buf() });
     }
-    let header_row = Row { rec: &rec, line: 1, path, header: &[] };
+    let header_row = Row::new(&rec, 1, path, &[])?;
     let header: Vec<String> =
         (0..rec.len()).map(|i| header_row.text(i).map(str::to_owned)).collect::<Result<_, _>>()?;
     let mut acc = Accounting::default();
@@ -181,6 +208,8 @@ pub fn read_csv_from(
     let mut times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
     let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
     let mut reserved = false;
+    let used = cols.used();
+    let mut memo = CaseMemo::default();
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -197,7 +226,7 @@ pub fn read_csv_from(
             }
             reserved = true;
         }
-        let row = Row { rec: &rec, line, path, header: &header };
+        let row = Row::new(&rec, line, path, &header)?;
         let mut reject = |reason: Reason, case: Option<&str>, detail: String| {
             let r = Reject { line, reason, case: case.map(str::to_owned), detail, row: row.raw(delimiter) };
             acc.reject(r, sink).map_err(|e| LogError::io("the rejects file", e))
@@ -209,7 +238,7 @@ pub fn read_csv_from(
             reject(Reason::WrongFieldCount, None, detail)?;
             continue;
         }
-        if let Some((name, i)) = cols.used().into_iter().find(|&(_, i)| rec[i].len() > MAX_FIELD) {
+        if let Some(&(name, i)) = used.iter().find(|&&(_, i)| rec[i].len() > MAX_FIELD) {
             let detail = format!("the {name} field is {} bytes long (at most {MAX_FIELD})", rec[i].len());
             reject(Reason::FieldTooLong, None, detail)?;
             continue;
@@ -247,9 +276,37 @@ pub fn read_csv_from(
             Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
         b.event(case, activity, time, extras);
         acc.accepted += 1;
-        case_fields(&mut b, &mut acc, &row, &cols, case, case_id)?;
+        if cols.has_case_fields() && !memo.unchanged(case, &rec, &cols) {
+            case_fields(&mut b, &mut acc, &row, &cols, case, case_id)?;
+        }
     }
     Ok((b.finish(), acc, info))
+}
+
+/// The ticket-level fields of the previous row: a row of the same ticket with the same values
+/// needs no work (most rows of an export repeat them).
+#[derive(Default)]
+struct CaseMemo {
+    case: Option<CaseIdx>,
+    values: [Vec<u8>; 5],
+}
+
+impl CaseMemo {
+    fn unchanged(&mut self, case: CaseIdx, rec: &csv::ByteRecord, cols: &Columns) -> bool {
+        let mut same = self.case == Some(case);
+        for (slot, col) in
+            self.values.iter_mut().zip([cols.customer, cols.tier, cols.class, cols.channel, cols.business])
+        {
+            let v = col.and_then(|i| rec.get(i)).unwrap_or_default();
+            if slot.as_slice() != v {
+                same = false;
+                slot.clear();
+                slot.extend_from_slice(v);
+            }
+        }
+        self.case = Some(case);
+        same
+    }
 }
 
 fn case_fields(
