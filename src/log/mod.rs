@@ -16,3 +16,5 @@ pub mod read;
 pub mod stats;
 pub mod timestamp;
 pub mod variants;
+#[cfg(test)]
+mod properties;
