@@ -14,3 +14,4 @@ pub mod read;
 pub mod stats;
 pub mod timestamp;
 pub mod variants;
+pub mod xes_reader;
