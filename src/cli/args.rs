@@ -15,6 +15,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise")]
 pub enum Command {
     /// Check process definitions and the touchpoint map; report every error with its file, line and column.
     Validate(ValidateArgs),

@@ -35,6 +35,8 @@ pub enum Reason {
     FieldTooLong,
     /// The row has another number of fields than the header.
     WrongFieldCount,
+    /// An XES `<event>` directly under `<log>`, outside any `<trace>`: it belongs to no ticket.
+    EventOutsideTrace,
 }
 
 impl Reason {
@@ -49,6 +51,7 @@ impl Reason {
             Reason::LocalTimeGap => "local-time-gap",
             Reason::FieldTooLong => "field-too-long",
             Reason::WrongFieldCount => "wrong-field-count",
+            Reason::EventOutsideTrace => "event-outside-trace",
         }
     }
 }
@@ -210,7 +213,7 @@ impl Accounting {
 
     /// The first rejection (lowest line), for `--strict` errors.
     pub fn first_reject(&self) -> Option<&Reject> {
-        self.rejected.values().flat_map(|t| t.examples.first()).min_by_key(|r| r.line)
+        self.rejected.values().filter_map(|t| t.examples.first()).min_by_key(|r| r.line)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::log::timestamp::Time;
 
 /// Which optional columns the input has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[expect(clippy::struct_excessive_bools, reason = "independent flags, one per optional column")]
 pub struct Present {
     /// Department or role per event.
     pub role: bool,
@@ -107,16 +108,22 @@ impl LogBuilder {
         self.case.reserve(events);
         self.log.activity.reserve(events);
         self.log.time.reserve(events);
-        for c in [&mut self.log.events.role, &mut self.log.events.resource, &mut self.log.events.lifecycle] {
-            if let Some(v) = c {
-                v.reserve(events);
-            }
+        for v in [&mut self.log.events.role, &mut self.log.events.resource, &mut self.log.events.lifecycle]
+            .into_iter()
+            .flatten()
+        {
+            v.reserve(events);
         }
     }
 
     /// Events accepted so far.
     pub fn event_count(&self) -> usize {
         self.log.activity.len()
+    }
+
+    /// Whether a case with ticket id `id` exists already (XES: a trace repeating a name).
+    pub fn has_case(&self, id: &str) -> bool {
+        self.log.case_ids.get(id).is_some()
     }
 
     /// The case with ticket id `id`, created when new.
@@ -131,10 +138,10 @@ impl LogBuilder {
         if self.log.case_ids.len() > before {
             self.last_time.push(Time::NONE);
             let cases = &mut self.log.cases;
-            for c in [&mut cases.customer, &mut cases.class, &mut cases.channel, &mut cases.business] {
-                if let Some(v) = c {
-                    v.push(Sym::NONE);
-                }
+            for v in
+                [&mut cases.customer, &mut cases.class, &mut cases.channel, &mut cases.business].into_iter().flatten()
+            {
+                v.push(Sym::NONE);
             }
             if let Some(t) = &mut cases.tier {
                 t.push(0);
@@ -242,10 +249,8 @@ impl LogBuilder {
             }
             log.activity = permute(&log.activity, &order);
             log.time = permute(&log.time, &order);
-            for col in [&mut log.events.role, &mut log.events.resource, &mut log.events.lifecycle] {
-                if let Some(v) = col {
-                    *v = permute(v, &order);
-                }
+            for v in [&mut log.events.role, &mut log.events.resource, &mut log.events.lifecycle].into_iter().flatten() {
+                *v = permute(v, &order);
             }
         }
         log.case_start = start;

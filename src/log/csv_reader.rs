@@ -74,7 +74,8 @@ pub fn parse_tier(text: &str) -> Option<u8> {
     (1..=5).contains(&n).then_some(n)
 }
 
-fn reason_of(e: &TimeError) -> Reason {
+/// The reject reason of a timestamp that could not be read (shared with the XES reader).
+pub(crate) fn reason_of(e: &TimeError) -> Reason {
     match e {
         TimeError::Empty => Reason::MissingTimestamp,
         TimeError::Ambiguous(..) => Reason::AmbiguousTimestamp,
@@ -172,7 +173,7 @@ pub fn read_csv_from(
 ) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
     let delimiter = match opts.delimiter {
         Some(d) => d,
-        None => sniff_delimiter(text.fill_buf().map_err(|e| csv_io(path, 1, e))?),
+        None => sniff_delimiter(text.fill_buf().map_err(|e| csv_io(path, 1, &e))?),
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -350,7 +351,7 @@ fn case_fields(
     Ok(())
 }
 
-fn csv_io(path: &Path, line: u64, e: std::io::Error) -> LogError {
+fn csv_io(path: &Path, line: u64, e: &std::io::Error) -> LogError {
     LogError::Csv { path: path.to_path_buf(), line, message: e.to_string() }
 }
 

@@ -1,11 +1,11 @@
 //! Opening a log file: gzip detection, byte-order marks and decoding to UTF-8, as one buffered
 //! byte stream the readers parse.
 //!
-//! Owns [`open`] and the streaming [`Decoding`] adapter. Gzip is recognised by its magic bytes,
-//! whatever the extension. A UTF-8 byte-order mark is dropped; a UTF-16 one (Excel's "Unicode
-//! text") switches to UTF-16 decoding; GB18030/GBK is decoded when asked for. Decoding runs in
-//! 64 KiB blocks: O(bytes) time, O(1) memory. A byte sequence that is not valid in the encoding is
-//! an error naming its offset, never a silent replacement character.
+//! Owns [`open_raw`], [`open_text`] and the streaming [`Decoding`] adapter. Gzip is recognised by
+//! its magic bytes, whatever the extension. A UTF-8 byte-order mark is dropped; a UTF-16 one
+//! (Excel's "Unicode text") switches to UTF-16 decoding; GB18030/GBK is decoded when asked for.
+//! Decoding runs in 64 KiB blocks: O(bytes) time, O(1) memory. A byte sequence that is not valid in
+//! the encoding is an error naming its offset, never a silent replacement character.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

@@ -12,9 +12,10 @@ pub mod intern;
 pub mod mapping;
 pub mod options;
 pub mod profile;
+#[cfg(test)]
+mod properties;
 pub mod read;
 pub mod stats;
 pub mod timestamp;
 pub mod variants;
-#[cfg(test)]
-mod properties;
+pub mod xes_reader;

@@ -10,12 +10,15 @@ use crate::log::csv_reader::{self, CsvInfo};
 use crate::log::error::LogError;
 use crate::log::event_log::EventLog;
 use crate::log::options::ReadOptions;
+use crate::log::xes_reader::{self, XesInfo};
 
 /// Which reader read the log, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// A CSV file.
     Csv(CsvInfo),
+    /// An XES file.
+    Xes(XesInfo),
 }
 
 /// A log as read: the events, what happened to every row, and how it was read.
@@ -34,6 +37,8 @@ pub struct ReadLog {
 pub enum Format {
     /// Delimited text.
     Csv,
+    /// XES (IEEE 1849) XML.
+    Xes,
 }
 
 /// The format of `path`, from its name (a `.gz` suffix is looked through).
@@ -42,6 +47,7 @@ pub fn format_of(path: &Path) -> Result<Format, LogError> {
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     match Path::new(name).extension().and_then(|e| e.to_str()) {
         Some("csv" | "tsv" | "txt") => Ok(Format::Csv),
+        Some("xes") => Ok(Format::Xes),
         _ => Err(LogError::UnknownFormat { path: path.to_path_buf() }),
     }
 }
@@ -54,6 +60,10 @@ pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn RejectSink) -> Resul
         Format::Csv => {
             let (log, accounting, info) = csv_reader::read_csv(path, opts, sink)?;
             ReadLog { log, accounting, source: Source::Csv(info) }
+        }
+        Format::Xes => {
+            let (log, accounting, info) = xes_reader::read_xes(path, opts, sink)?;
+            ReadLog { log, accounting, source: Source::Xes(info) }
         }
     };
     debug_assert!(read.accounting.balances());

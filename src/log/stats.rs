@@ -88,7 +88,7 @@ pub struct LogStats {
     pub activities: Vec<ActivityCount>,
     /// The most frequent variants.
     pub top_variants: Vec<VariantSummary>,
-    /// How the input's columns were used (CSV), field to column name.
+    /// How the input was used, field to CSV column name or XES attribute key.
     pub columns: BTreeMap<&'static str, String>,
     /// How the labels map onto a process, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,6 +154,7 @@ impl LogStats {
         let span = log.time_span();
         let (format, columns) = match &read.source {
             Source::Csv(info) => ("csv", info.columns.iter().cloned().collect()),
+            Source::Xes(info) => ("xes", info.keys.iter().cloned().collect()),
         };
         LogStats {
             file: file.to_owned(),

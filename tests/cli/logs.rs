@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::harness::{Flowaudit, root};
 
-fn stats_json(args: &[&str]) -> Value {
+/// `log stats --format json` with `args`, which must succeed.
+pub fn stats_json(args: &[&str]) -> Value {
     let mut all = vec!["log", "stats", "--format", "json"];
     all.extend_from_slice(args);
     let out = Flowaudit::new(all).run();
@@ -15,7 +16,8 @@ fn stats_json(args: &[&str]) -> Value {
     serde_json::from_str(&out.stdout).expect("JSON")
 }
 
-fn count(v: &Value, key: &str) -> u64 {
+/// The count under `key`.
+pub fn count(v: &Value, key: &str) -> u64 {
     v[key].as_u64().unwrap_or_else(|| panic!("`{key}` is a count in {v}"))
 }
 

@@ -4,3 +4,4 @@ mod harness;
 mod logs;
 mod map;
 mod validate;
+mod xes;

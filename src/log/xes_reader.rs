@@ -1,0 +1,1157 @@
+//! The streaming XES reader (IEEE 1849): one reused buffer, one trace held at a time, every
+//! `<event>` accounted for.
+//!
+//! Owns [`read_xes`], [`XesInfo`] and the XES rules. A `<trace>` is one ticket and its
+//! `concept:name` the ticket id; an `<event>` is one row: its `concept:name` is the activity,
+//! `time:timestamp` the time, `lifecycle:transition` the lifecycle, `org:resource` the resource and
+//! `org:role` (else `org:group`) the role. The domain keys `customer` (or `customer_id`), `tier`,
+//! `class`, `channel` and `business`, bare or with a `case:` prefix, fill the ticket's fields
+//! whether a trace or its events carry them (first value kept, a later different one noted).
+//! Other trace attributes are kept as case attributes; other event attributes are not stored (their
+//! keys are listed in [`XesInfo::ignored_event_keys`]). Nested attributes, `<list>` and
+//! `<container>` contents, `<global>` defaults, `<extension>`, `<classifier>` and log-level
+//! attributes are parsed past and not used.
+//!
+//! Every `<event>` is accepted, rejected (no `concept:name`, a trace without `concept:name`, an
+//! unreadable timestamp, an event outside any trace) or filtered (`--lifecycle`), with the line of
+//! its `<event>` tag. An event without `time:timestamp` is kept untimed and noted. Two traces of
+//! the same name are one ticket (noted). A document with a `<!DOCTYPE>` is refused: XES needs no
+//! DTD, so no entity is ever declared or expanded; only the five predefined entities and
+//! character references are read, and any other reference in a value or text read is an error.
+//! (The attributes of skipped elements, such as `<global>` defaults, are not unescaped, so a bad
+//! reference there goes unreported.)
+//!
+//! Lines are counted from the newlines in every byte quick-xml hands over (text between tags,
+//! tags with their attributes, comments, CDATA), so a line is exact except after whitespace
+//! inside an end tag (`</event\n>`), which quick-xml trims away.
+//!
+//! Cost: O(bytes) with one hash lookup per activity and per new ticket id; no allocation per
+//! attribute unless its value has an escape. Memory: the [`EventLog`] plus the recognised values
+//! of the longest trace's events (a trace's ticket id may follow its events, so a trace is pushed
+//! at `</trace>`), never the document. Every optional column is collected while reading (an XES
+//! file does not say up front which keys its events carry) and dropped at the end when no
+//! accepted event filled it.
+
+use std::borrow::Cow;
+use std::io::BufRead;
+use std::path::Path;
+
+use hashbrown::HashSet;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use crate::log::accounting::{Accounting, NoteKind, Reason, Reject, RejectSink};
+use crate::log::builder::{CaseField, Extras, LogBuilder, MAX_EVENTS, Present};
+use crate::log::csv_reader::{parse_tier, reason_of};
+use crate::log::error::LogError;
+use crate::log::event_log::{CaseIdx, EventLog};
+use crate::log::input;
+use crate::log::options::ReadOptions;
+use crate::log::timestamp::{Time, TimeParser};
+
+/// How an XES log was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XesInfo {
+    /// The `xes.version` the `<log>` element declares, if any.
+    pub version: Option<String>,
+    /// `<trace>` elements read.
+    pub traces: u64,
+    /// Each field read and the attribute key it came from (`case` is the trace's `concept:name`).
+    pub keys: Vec<(&'static str, String)>,
+    /// Event attribute keys that are not stored, sorted.
+    pub ignored_event_keys: Vec<String>,
+}
+
+/// A value an event or trace attribute can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Activity,
+    Time,
+    Lifecycle,
+    Resource,
+    Role,
+    Group,
+    Customer,
+    Tier,
+    Class,
+    Channel,
+    Business,
+}
+
+const FIELDS: usize = 11;
+
+/// Attribute keys flowaudit reads, and the field each fills.
+const KEYS: [(&str, Field); 18] = [
+    ("concept:name", Field::Activity),
+    ("time:timestamp", Field::Time),
+    ("lifecycle:transition", Field::Lifecycle),
+    ("org:resource", Field::Resource),
+    ("org:role", Field::Role),
+    ("org:group", Field::Group),
+    ("customer", Field::Customer),
+    ("customer_id", Field::Customer),
+    ("tier", Field::Tier),
+    ("class", Field::Class),
+    ("channel", Field::Channel),
+    ("business", Field::Business),
+    ("case:customer", Field::Customer),
+    ("case:customer_id", Field::Customer),
+    ("case:tier", Field::Tier),
+    ("case:class", Field::Class),
+    ("case:channel", Field::Channel),
+    ("case:business", Field::Business),
+];
+
+/// The ticket-level fields, in the order [`XesInfo::keys`] lists them.
+const CASE_FIELDS: [(Field, CaseField, &str); 4] = [
+    (Field::Customer, CaseField::Customer, "customer"),
+    (Field::Class, CaseField::Class, "class"),
+    (Field::Channel, CaseField::Channel, "channel"),
+    (Field::Business, CaseField::Business, "business"),
+];
+
+/// The XES elements that are attributes (IEEE 1849 section 6).
+fn is_attribute(name: &str) -> bool {
+    matches!(name, "string" | "date" | "int" | "float" | "boolean" | "id" | "list" | "container")
+}
+
+/// The field an event attribute fills, and the key as a `'static` string.
+fn event_field(key: &str) -> Option<(Field, &'static str)> {
+    KEYS.iter().find(|(k, _)| *k == key).map(|&(k, f)| (f, k))
+}
+
+/// The ticket-level field a trace attribute fills.
+fn case_field(key: &str) -> Option<(Field, &'static str)> {
+    event_field(key)
+        .filter(|(f, _)| matches!(f, Field::Customer | Field::Tier | Field::Class | Field::Channel | Field::Business))
+}
+
+/// Where one value sits in the trace's text, and the key it came from.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: &'static str,
+    start: usize,
+    end: usize,
+}
+
+type Slots = [Option<Slot>; FIELDS];
+
+/// One `<event>` waiting for its trace to end.
+#[derive(Debug, Clone)]
+struct Pending {
+    line: u64,
+    slots: Slots,
+}
+
+/// The trace being read: its attributes and events, their text in one reused string.
+#[derive(Debug, Default)]
+struct Trace {
+    line: u64,
+    text: String,
+    id: Option<(usize, usize)>,
+    fields: Slots,
+    /// Other attributes: key start, key end (= value start), value end.
+    others: Vec<(usize, usize, usize)>,
+    events: Vec<Pending>,
+}
+
+impl Trace {
+    fn begin(&mut self, line: u64) {
+        self.line = line;
+        self.text.clear();
+        self.id = None;
+        self.fields = [None; FIELDS];
+        self.others.clear();
+        self.events.clear();
+    }
+
+    fn push(&mut self, s: &str) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (start, self.text.len())
+    }
+
+    fn value(&self, slot: Option<Slot>) -> Option<&str> {
+        slot.map(|s| &self.text[s.start..s.end])
+    }
+
+    /// The event as `key="value"` pairs of the values read (for the rejects file).
+    fn row(&self, ev: &Pending) -> String {
+        let pairs: Vec<String> =
+            ev.slots.iter().flatten().map(|s| format!("{}=\"{}\"", s.key, &self.text[s.start..s.end])).collect();
+        pairs.join(" ")
+    }
+}
+
+/// Where the reader is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Where {
+    Before,
+    Log,
+    Trace,
+    Event { in_trace: bool },
+    After,
+}
+
+/// Reads the XES log at `path` (plain or gzip), handing every rejected event to `sink`.
+///
+/// O(bytes) time; memory is the resulting log plus the longest trace's values. Errors stop the
+/// read when the file is not XES or not well-formed XML (with the line reached); unusable events
+/// are rejected and counted.
+pub fn read_xes(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn RejectSink,
+) -> Result<(EventLog, Accounting, XesInfo), LogError> {
+    read_from(input::open_raw(path)?, path, opts, sink)
+}
+
+/// Reads XES from `input`; `path` names it in errors.
+fn read_from(
+    input: impl BufRead,
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn RejectSink,
+) -> Result<(EventLog, Accounting, XesInfo), LogError> {
+    let mut reader = Reader::from_reader(input);
+    let mut xes = Xes::new(path, opts, sink);
+    let mut buf = Vec::with_capacity(16 * 1024);
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => return Err(xes.xml_error(&e)),
+        };
+        if !xes.step(event)? {
+            break;
+        }
+    }
+    Ok(xes.out.finish())
+}
+
+/// The document walk: position, line count and the trace being read.
+struct Xes<'a> {
+    path: &'a Path,
+    at: Where,
+    /// Depth inside an element whose content is not used (nested attributes, `<global>`...).
+    skip: u32,
+    /// Line of the next byte (1-based): the newlines in every byte quick-xml handed over.
+    line: u64,
+    ends_with_newline: bool,
+    log_line: u64,
+    encoding: Option<String>,
+    trace: Trace,
+    out: Out<'a>,
+}
+
+impl<'a> Xes<'a> {
+    fn new(path: &'a Path, opts: &ReadOptions, sink: &'a mut dyn RejectSink) -> Self {
+        Xes {
+            path,
+            at: Where::Before,
+            skip: 0,
+            line: 1,
+            ends_with_newline: false,
+            log_line: 0,
+            encoding: None,
+            trace: Trace::default(),
+            out: Out::new(path, opts, sink),
+        }
+    }
+
+    /// Handles one XML event; `false` at the end of the document.
+    fn step(&mut self, event: Event<'_>) -> Result<bool, LogError> {
+        let here = self.line;
+        self.count_lines(&event);
+        match event {
+            Event::Start(e) => self.open(&e, here, false)?,
+            Event::Empty(e) => self.open(&e, here, true)?,
+            Event::End(_) => self.close()?,
+            Event::Text(t) if self.at == Where::Before && !t.trim().is_empty() => {
+                let message = "text before the root element: this is not an XES event log".to_owned();
+                return Err(self.error(here, message));
+            }
+            Event::DocType(_) => {
+                let message = "the file has a <!DOCTYPE> declaration; XES needs no DTD; refusing entity declarations";
+                return Err(self.error(here, message.to_owned()));
+            }
+            Event::GeneralRef(r) => {
+                let known = if r.is_char_ref() {
+                    matches!(r.resolve_char_ref(), Ok(Some(_)))
+                } else {
+                    resolve_predefined_entity(&r).is_some()
+                };
+                if !known {
+                    return Err(self.error(here, undefined_entity(&r)));
+                }
+            }
+            Event::Decl(d) => {
+                if let Some(Ok(enc)) = d.encoding()
+                    && !matches!(enc.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+                {
+                    self.encoding = Some(enc.into_owned());
+                }
+            }
+            Event::Eof => {
+                self.eof()?;
+                return Ok(false);
+            }
+            Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+        }
+        Ok(true)
+    }
+
+    fn count_lines(&mut self, event: &Event<'_>) {
+        let text: &str = match event {
+            Event::Start(e) | Event::Empty(e) => e,
+            Event::End(e) => e,
+            Event::Text(t) | Event::Comment(t) | Event::DocType(t) => t,
+            Event::CData(c) => c,
+            Event::Decl(d) => d,
+            Event::PI(p) => p,
+            Event::GeneralRef(_) | Event::Eof => return,
+        };
+        if let Some(&last) = text.as_bytes().last() {
+            self.ends_with_newline = last == b'\n';
+        }
+        self.line += newlines(text.as_bytes());
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>, here: u64, empty: bool) -> Result<(), LogError> {
+        if self.skip > 0 {
+            self.skip = self.skip.saturating_add(u32::from(!empty));
+            return Ok(());
+        }
+        let name = e.local_name();
+        let name = name.as_ref();
+        match self.at {
+            Where::Before => self.root(e, name, here, empty)?,
+            Where::After => {
+                let message = format!("an element <{name}> after </log>; an XES file has one <log> root");
+                return Err(self.error(here, message));
+            }
+            Where::Log => match name {
+                "trace" => {
+                    self.out.info.traces += 1;
+                    if !empty {
+                        self.trace.begin(here);
+                        self.at = Where::Trace;
+                    }
+                }
+                "event" => {
+                    self.trace.begin(here);
+                    self.trace.events.push(Pending { line: here, slots: [None; FIELDS] });
+                    if empty {
+                        self.out.loose(&self.trace)?;
+                    } else {
+                        self.at = Where::Event { in_trace: false };
+                    }
+                }
+                _ => self.skip = u32::from(!empty),
+            },
+            Where::Trace => match name {
+                "event" => {
+                    self.trace.events.push(Pending { line: here, slots: [None; FIELDS] });
+                    if !empty {
+                        self.at = Where::Event { in_trace: true };
+                    }
+                }
+                n => {
+                    if is_attribute(n) {
+                        self.trace_attribute(e, here)?;
+                    }
+                    self.skip = u32::from(!empty);
+                }
+            },
+            Where::Event { .. } => {
+                if is_attribute(name) {
+                    self.event_attribute(e, here)?;
+                }
+                self.skip = u32::from(!empty);
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), LogError> {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return Ok(());
+        }
+        match self.at {
+            Where::Event { in_trace: true } => self.at = Where::Trace,
+            Where::Event { in_trace: false } => {
+                self.out.loose(&self.trace)?;
+                self.at = Where::Log;
+            }
+            Where::Trace => {
+                self.out.flush(&self.trace)?;
+                self.at = Where::Log;
+            }
+            Where::Log => self.at = Where::After,
+            // quick-xml reports an end tag that closes nothing.
+            Where::Before | Where::After => {}
+        }
+        Ok(())
+    }
+
+    fn root(&mut self, e: &BytesStart<'_>, name: &str, here: u64, empty: bool) -> Result<(), LogError> {
+        if name != "log" {
+            let message = format!("the root element is <{name}>, not <log>: this is not an XES event log");
+            return Err(self.error(here, message));
+        }
+        self.log_line = here;
+        for attr in e.attributes().with_checks(false) {
+            let attr = attr.map_err(|err| self.xml_error_at(here, &err.into()))?;
+            if attr.key.as_ref() == "xes.version" {
+                self.out.info.version = Some(attr.value.trim().to_owned());
+            }
+        }
+        self.at = if empty { Where::After } else { Where::Log };
+        Ok(())
+    }
+
+    fn event_attribute(&mut self, e: &BytesStart<'_>, here: u64) -> Result<(), LogError> {
+        let (key, value) = key_value(e).map_err(|err| self.xml_error_at(here, &err))?;
+        let Some(key) = key else { return Ok(()) };
+        let Some((field, key)) = event_field(&key) else {
+            if !self.out.ignored.contains(&*key) {
+                self.out.ignored.insert(key.into_owned());
+            }
+            return Ok(());
+        };
+        let (Some(value), Some(ev)) = (value, self.trace.events.last()) else { return Ok(()) };
+        if ev.slots[field as usize].is_none() {
+            let (start, end) = self.trace.push(value.trim());
+            if let Some(ev) = self.trace.events.last_mut() {
+                ev.slots[field as usize] = Some(Slot { key, start, end });
+            }
+        }
+        Ok(())
+    }
+
+    fn trace_attribute(&mut self, e: &BytesStart<'_>, here: u64) -> Result<(), LogError> {
+        let (key, value) = key_value(e).map_err(|err| self.xml_error_at(here, &err))?;
+        let (Some(key), Some(value)) = (key, value) else { return Ok(()) };
+        let t = &mut self.trace;
+        if &*key == "concept:name" {
+            if t.id.is_none() {
+                t.id = Some(t.push(value.trim()));
+            }
+        } else if let Some((field, k)) = case_field(&key) {
+            if t.fields[field as usize].is_none() {
+                let (start, end) = t.push(value.trim());
+                t.fields[field as usize] = Some(Slot { key: k, start, end });
+            }
+        } else {
+            let (start, mid) = t.push(&key);
+            let (_, end) = t.push(value.trim());
+            t.others.push((start, mid, end));
+        }
+        Ok(())
+    }
+
+    fn eof(&self) -> Result<(), LogError> {
+        let line = self.line - u64::from(self.ends_with_newline && self.line > 1);
+        match self.at {
+            Where::After => Ok(()),
+            Where::Before => {
+                Err(self.error(line, "no <log> element: the file is empty or not an XES event log".to_owned()))
+            }
+            _ => Err(self.error(line, format!("the file ends {}; is it truncated?", self.inside()))),
+        }
+    }
+
+    /// The innermost open element, for messages.
+    fn inside(&self) -> String {
+        match self.at {
+            Where::Event { in_trace } => {
+                let ev = self.trace.events.last().map_or(self.trace.line, |e| e.line);
+                if in_trace {
+                    format!("inside <event> (line {ev}) of <trace> (line {})", self.trace.line)
+                } else {
+                    format!("inside <event> (line {ev})")
+                }
+            }
+            Where::Trace => format!("inside <trace> (opened on line {})", self.trace.line),
+            Where::Log => format!("inside <log> (opened on line {}), before </log>", self.log_line),
+            Where::Before => "before the <log> element".to_owned(),
+            Where::After => "after </log>".to_owned(),
+        }
+    }
+
+    fn error(&self, line: u64, message: String) -> LogError {
+        LogError::Xml { path: self.path.to_path_buf(), line, message }
+    }
+
+    fn xml_error(&self, e: &quick_xml::Error) -> LogError {
+        self.xml_error_at(self.line, e)
+    }
+
+    fn xml_error_at(&self, line: u64, e: &quick_xml::Error) -> LogError {
+        use quick_xml::Error as X;
+        let message = match e {
+            X::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                format!("the file ends early ({io}) {}; is it truncated?", self.inside())
+            }
+            X::Io(io) => format!("cannot read the file ({io}) {}", self.inside()),
+            X::Syntax(s) => format!("malformed XML: {s} ({}); is the file truncated?", self.inside()),
+            X::IllFormed(i) => format!("malformed XML: {i}"),
+            X::InvalidAttr(a) => format!("malformed XML attribute: {a}"),
+            X::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => undefined_entity(name),
+            X::Escape(x) => format!("bad character or entity reference: {x}"),
+            X::Encoding(x) => match &self.encoding {
+                Some(enc) => format!(
+                    "not valid UTF-8 ({x}); the XML declaration says encoding=\"{enc}\" but flowaudit reads UTF-8 XES: convert it first (iconv -f {enc} -t UTF-8)"
+                ),
+                None => format!("not valid UTF-8 ({x}); flowaudit reads UTF-8 XES files"),
+            },
+            X::Namespace(n) => format!("malformed XML: {n}"),
+        };
+        self.error(line, message)
+    }
+}
+
+/// The newlines in `bytes`, counted in blocks of 255 with a byte-wide counter (which vectorises
+/// far better than a `usize` count).
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.chunks(255).map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))).sum()
+}
+
+fn undefined_entity(name: &str) -> String {
+    format!(
+        "`&{name};` is not an entity XES knows; only &amp; &lt; &gt; &quot; &apos; and character references are read (no DTD, no custom entities)"
+    )
+}
+
+/// The unescaped `key` and `value` of an attribute element.
+type KeyValue<'e> = (Option<Cow<'e, str>>, Option<Cow<'e, str>>);
+
+fn key_value<'e>(e: &'e BytesStart<'_>) -> Result<KeyValue<'e>, quick_xml::Error> {
+    let (mut key, mut value) = (None, None);
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr?;
+        match attr.key.as_ref() {
+            "key" => key = Some(attr.normalized_value(XmlVersion::Implicit1_0)?),
+            "value" => value = Some(attr.normalized_value(XmlVersion::Implicit1_0)?),
+            _ => {}
+        }
+    }
+    Ok((key, value))
+}
+
+/// Whether lifecycle `have` is `want` (already lower case), ignoring case.
+fn same_transition(have: &str, want: &str) -> bool {
+    have.eq_ignore_ascii_case(want) || (!have.is_ascii() && have.to_lowercase() == want)
+}
+
+/// What the read produces: the builder, the accounting and what was seen.
+struct Out<'a> {
+    path: &'a Path,
+    b: LogBuilder,
+    acc: Accounting,
+    sink: &'a mut dyn RejectSink,
+    times: TimeParser,
+    lifecycle: Option<String>,
+    /// Per field, the key of its first value in an accepted event or trace.
+    seen: [Option<&'static str>; FIELDS],
+    ignored: HashSet<String>,
+    info: XesInfo,
+}
+
+impl<'a> Out<'a> {
+    fn new(path: &'a Path, opts: &ReadOptions, sink: &'a mut dyn RejectSink) -> Self {
+        let all = Present {
+            role: true,
+            resource: true,
+            lifecycle: true,
+            customer: true,
+            tier: true,
+            class: true,
+            channel: true,
+            business: true,
+        };
+        Out {
+            path,
+            b: LogBuilder::new(all),
+            acc: Accounting::default(),
+            sink,
+            times: TimeParser::new(opts.zone, opts.timestamp_format.clone()),
+            lifecycle: opts.lifecycle.as_deref().map(str::to_lowercase),
+            seen: [None; FIELDS],
+            ignored: HashSet::new(),
+            info: XesInfo::default(),
+        }
+    }
+
+    fn reject(
+        &mut self,
+        t: &Trace,
+        ev: &Pending,
+        reason: Reason,
+        case: Option<&str>,
+        detail: String,
+    ) -> Result<(), LogError> {
+        let r = Reject { line: ev.line, reason, case: case.map(str::to_owned), detail, row: t.row(ev) };
+        self.acc.reject(r, self.sink).map_err(|e| LogError::io("the rejects file", e))
+    }
+
+    /// Rejects the events of `t`, read outside any trace.
+    fn loose(&mut self, t: &Trace) -> Result<(), LogError> {
+        for ev in &t.events {
+            self.acc.rows_read += 1;
+            let detail = "an <event> directly under <log>, outside any <trace>: it belongs to no ticket".to_owned();
+            self.reject(t, ev, Reason::EventOutsideTrace, None, detail)?;
+        }
+        Ok(())
+    }
+
+    /// Accepts, rejects or filters every event of the trace `t`, which has just ended.
+    fn flush(&mut self, t: &Trace) -> Result<(), LogError> {
+        let id = t.id.map(|(s, e)| &t.text[s..e]).filter(|s| !s.is_empty());
+        let mut case = None;
+        for ev in &t.events {
+            self.acc.rows_read += 1;
+            let Some(id) = id else {
+                let what = if t.id.is_some() { "an empty concept:name" } else { "no concept:name" };
+                let detail = format!("its <trace> (line {}) has {what}, so the event has no ticket id", t.line);
+                self.reject(t, ev, Reason::MissingCaseId, None, detail)?;
+                continue;
+            };
+            let slot = |f: Field| t.value(ev.slots[f as usize]);
+            let Some(activity) = slot(Field::Activity).filter(|a| !a.is_empty()) else {
+                let what = if slot(Field::Activity).is_some() { "an empty concept:name" } else { "no concept:name" };
+                let detail = format!("the event has {what} (its activity)");
+                self.reject(t, ev, Reason::MissingActivity, Some(id), detail)?;
+                continue;
+            };
+            let time = match slot(Field::Time).map(|text| self.times.parse(text)) {
+                None => Time::NONE,
+                Some(Ok(time)) => time,
+                Some(Err(e)) => {
+                    self.reject(t, ev, reason_of(&e), Some(id), format!("time:timestamp: {e}"))?;
+                    continue;
+                }
+            };
+            let lifecycle = slot(Field::Lifecycle);
+            if let (Some(want), Some(have)) = (&self.lifecycle, lifecycle)
+                && !same_transition(have, want)
+            {
+                self.acc.filtered += 1;
+                continue;
+            }
+            if self.b.event_count() >= MAX_EVENTS {
+                return Err(LogError::TooLarge { path: self.path.to_path_buf(), line: ev.line, max: MAX_EVENTS });
+            }
+            let c = match case {
+                Some(c) => c,
+                None => *case.insert(self.open_case(t, id)),
+            };
+            let role = slot(Field::Role).or_else(|| slot(Field::Group));
+            self.b.event(c, activity, time, Extras { role, resource: slot(Field::Resource), lifecycle });
+            self.acc.accepted += 1;
+            self.mark_seen(&ev.slots);
+            if !time.is_some() {
+                self.acc.note(NoteKind::Untimed, ev.line, || {
+                    format!("ticket {id}: event `{activity}` has no time:timestamp; it keeps its place in file order")
+                });
+            }
+            self.case_fields(t, &ev.slots, c, id, ev.line);
+        }
+        Ok(())
+    }
+
+    /// The case of trace `t` named `id`, at its first accepted event: created (with the trace's
+    /// attributes) or, when an earlier trace had the name, shared and noted.
+    fn open_case(&mut self, t: &Trace, id: &str) -> CaseIdx {
+        let repeated = self.b.has_case(id);
+        let c = self.b.case(id);
+        if repeated {
+            self.acc.note(NoteKind::RepeatedTrace, t.line, || {
+                format!("trace `{id}` repeats the name of an earlier trace; their events form one ticket")
+            });
+        } else {
+            for &(start, mid, end) in &t.others {
+                self.b.case_attribute(c, &t.text[start..mid], &t.text[mid..end]);
+            }
+        }
+        self.mark_seen(&t.fields);
+        self.case_fields(t, &t.fields, c, id, t.line);
+        c
+    }
+
+    fn mark_seen(&mut self, slots: &Slots) {
+        for (seen, slot) in self.seen.iter_mut().zip(slots) {
+            if seen.is_none()
+                && let Some(s) = slot
+            {
+                *seen = Some(s.key);
+            }
+        }
+    }
+
+    /// Sets the ticket-level fields `slots` carry; a value that differs from the kept one is noted.
+    fn case_fields(&mut self, t: &Trace, slots: &Slots, c: CaseIdx, id: &str, line: u64) {
+        for (field, case_field, name) in CASE_FIELDS {
+            if let Some(value) = t.value(slots[field as usize])
+                && let Some(kept) = self.b.set_case_value(c, case_field, value)
+            {
+                self.acc.note(NoteKind::CaseValueChanged, line, || {
+                    format!("ticket {id}: {name} `{value}` differs from `{kept}` read before; `{kept}` is kept")
+                });
+            }
+        }
+        let Some(text) = t.value(slots[Field::Tier as usize]).filter(|s| !s.is_empty()) else { return };
+        match parse_tier(text) {
+            Some(stars) => {
+                if let Some(kept) = self.b.set_tier(c, stars) {
+                    self.acc.note(NoteKind::CaseValueChanged, line, || {
+                        format!("ticket {id}: tier {stars} differs from {kept} read before; {kept} is kept")
+                    });
+                }
+            }
+            None => self.acc.note(NoteKind::BadTier, line, || {
+                format!("ticket {id}: tier `{text}` is not 1-5 stars; the event is kept without a tier")
+            }),
+        }
+    }
+
+    /// The log, with the columns no accepted event filled left out, and how it was read.
+    fn finish(self) -> (EventLog, Accounting, XesInfo) {
+        let Out { b, acc, seen, ignored, mut info, .. } = self;
+        let mut log = b.finish();
+        let has = |f: Field| seen[f as usize];
+        let role = has(Field::Role).or(has(Field::Group));
+        let ev = &mut log.events;
+        for (col, key) in
+            [(&mut ev.role, role), (&mut ev.resource, has(Field::Resource)), (&mut ev.lifecycle, has(Field::Lifecycle))]
+        {
+            if key.is_none() {
+                *col = None;
+            }
+        }
+        let cases = &mut log.cases;
+        for (col, f) in [
+            (&mut cases.customer, Field::Customer),
+            (&mut cases.class, Field::Class),
+            (&mut cases.channel, Field::Channel),
+            (&mut cases.business, Field::Business),
+        ] {
+            if has(f).is_none() {
+                *col = None;
+            }
+        }
+        if has(Field::Tier).is_none() {
+            cases.tier = None;
+        }
+        let case_key = (log.case_count() > 0).then_some("concept:name");
+        info.keys = [
+            ("case", case_key),
+            ("activity", has(Field::Activity)),
+            ("timestamp", has(Field::Time)),
+            ("role", role),
+            ("resource", has(Field::Resource)),
+            ("lifecycle", has(Field::Lifecycle)),
+            ("customer", has(Field::Customer)),
+            ("tier", has(Field::Tier)),
+            ("class", has(Field::Class)),
+            ("channel", has(Field::Channel)),
+            ("business", has(Field::Business)),
+        ]
+        .into_iter()
+        .filter_map(|(name, key)| key.map(|k| (name, k.to_owned())))
+        .collect();
+        let mut ignored: Vec<String> = ignored.into_iter().collect();
+        ignored.sort_unstable();
+        info.ignored_event_keys = ignored;
+        (log, acc, info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::io::{BufReader, Read, Write};
+    use std::path::Path;
+
+    use flate2::Compression;
+    use flate2::read::MultiGzDecoder;
+    use flate2::write::GzEncoder;
+
+    use super::{XesInfo, read_from};
+    use crate::log::accounting::{Accounting, NoSink, NoteKind, Reason, Reject, RejectSink};
+    use crate::log::event_log::EventLog;
+    use crate::log::options::ReadOptions;
+
+    /// Keeps every rejected event.
+    #[derive(Default)]
+    struct Keep(Vec<Reject>);
+
+    impl RejectSink for Keep {
+        fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
+            self.0.push(r.clone());
+            Ok(())
+        }
+    }
+
+    fn read_with(xml: &str, opts: &ReadOptions) -> (EventLog, Accounting, XesInfo, Vec<Reject>) {
+        let mut sink = Keep::default();
+        let (log, acc, info) = read_from(xml.as_bytes(), Path::new("t.xes"), opts, &mut sink).unwrap();
+        assert!(acc.balances(), "{acc:?}");
+        (log, acc, info, sink.0)
+    }
+
+    fn read(xml: &str) -> (EventLog, Accounting, XesInfo, Vec<Reject>) {
+        read_with(xml, &ReadOptions::default())
+    }
+
+    fn error(xml: &str) -> String {
+        read_from(xml.as_bytes(), Path::new("t.xes"), &ReadOptions::default(), &mut NoSink).unwrap_err().to_string()
+    }
+
+    fn traces(log: &EventLog) -> Vec<(String, Vec<String>)> {
+        log.case_indices()
+            .map(|c| {
+                (log.case_id(c).to_owned(), log.trace(c).iter().map(|&a| log.activity_name(a).to_owned()).collect())
+            })
+            .collect()
+    }
+
+    fn ev(name: &str) -> String {
+        format!(r#"<event><string key="concept:name" value="{name}"/></event>"#)
+    }
+
+    #[test]
+    fn reads_standard_keys_and_ticket_fields() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
+  <trace>
+    <string key="concept:name" value="T1"/>
+    <string key="case:channel" value="phone"/>
+    <string key="priority" value="high"/>
+    <event>
+      <string key="concept:name" value="receive"/>
+      <date key="time:timestamp" value="2024-03-01T09:00:00+08:00"/>
+      <string key="org:resource" value="Li"/>
+      <string key="org:group" value="frontline"/>
+      <string key="lifecycle:transition" value="complete"/>
+      <string key="tier" value="3星"/>
+      <string key="customer" value="C9"/>
+      <int key="cost" value="5"/>
+    </event>
+    <event>
+      <string key="concept:name" value="reply"/>
+      <date key="time:timestamp" value="2024-03-01T09:30:00"/>
+      <string key="org:role" value="expert"/>
+      <string key="org:group" value="ignored when org:role is there"/>
+      <string key="customer" value="C10"/>
+    </event>
+  </trace>
+</log>"#;
+        let (log, acc, info, _) = read(xml);
+        assert_eq!(traces(&log), [("T1".to_owned(), vec!["receive".to_owned(), "reply".to_owned()])]);
+        assert_eq!(log.time[0].to_string(), "2024-03-01T01:00:00Z");
+        assert_eq!(log.time[1].to_string(), "2024-03-01T09:30:00Z", "naive times are read in opts.zone (UTC)");
+        let roles = log.events.role.as_ref().unwrap();
+        assert_eq!(log.values.resolve(roles[0]), "frontline");
+        assert_eq!(log.values.resolve(roles[1]), "expert");
+        assert_eq!(log.values.resolve(log.events.resource.as_ref().unwrap()[0]), "Li");
+        assert_eq!(log.values.resolve(log.cases.channel.as_ref().unwrap()[0]), "phone");
+        assert_eq!(log.values.resolve(log.cases.customer.as_ref().unwrap()[0]), "C9");
+        assert_eq!(log.cases.tier.as_deref(), Some(&[3][..]));
+        assert!(log.cases.class.is_none() && log.cases.business.is_none(), "columns no event filled are left out");
+        let attr = log.case_attributes[0];
+        assert_eq!((log.values.resolve(attr.key), log.values.resolve(attr.value)), ("priority", "high"));
+        assert_eq!(acc.notes[&NoteKind::CaseValueChanged].count, 1);
+        assert_eq!(info.version.as_deref(), Some("1849-2016"));
+        assert_eq!(info.traces, 1);
+        assert_eq!(info.ignored_event_keys, ["cost"]);
+        let keys: Vec<_> = info.keys.iter().map(|(f, k)| format!("{f}={k}")).collect();
+        assert_eq!(
+            keys,
+            [
+                "case=concept:name",
+                "activity=concept:name",
+                "timestamp=time:timestamp",
+                "role=org:role",
+                "resource=org:resource",
+                "lifecycle=lifecycle:transition",
+                "customer=customer",
+                "tier=tier",
+                "channel=case:channel",
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_attributes_and_lists_are_parsed_past() {
+        let xml = r#"<log>
+  <trace>
+    <string key="concept:name" value="T1">
+      <string key="concept:name" value="not the ticket id"/>
+    </string>
+    <event>
+      <string key="note" value="outer">
+        <string key="concept:name" value="not the activity"/>
+        <container key="deeper"><int key="n" value="1"/></container>
+      </string>
+      <list key="tags">
+        <values>
+          <string key="concept:name" value="nor this"/>
+          <event><string key="concept:name" value="nor an event"/></event>
+        </values>
+      </list>
+      <string key="concept:name" value="receive"/>
+    </event>
+  </trace>
+</log>"#;
+        let (log, acc, info, _) = read(xml);
+        assert_eq!(traces(&log), [("T1".to_owned(), vec!["receive".to_owned()])]);
+        assert_eq!(acc.rows_read, 1);
+        assert_eq!(info.ignored_event_keys, ["note", "tags"]);
+    }
+
+    #[test]
+    fn globals_classifiers_extensions_and_log_attributes_are_skipped() {
+        let xml = format!(
+            r#"<log>
+  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+  <global scope="trace"><string key="concept:name" value="UNKNOWN"/></global>
+  <global scope="event">
+    <string key="concept:name" value="UNKNOWN"/>
+    <date key="time:timestamp" value="1970-01-01T00:00:00.000+01:00"/>
+  </global>
+  <classifier name="Activity" keys="concept:name"/>
+  <string key="concept:name" value="the log's own name"/>
+  <float key="meta" value="1.5"><float key="10609" value="2.5"/></float>
+  <trace><string key="concept:name" value="T1"/>{}</trace>
+</log>"#,
+            ev("a")
+        );
+        let (log, acc, _, _) = read(&xml);
+        assert_eq!(traces(&log), [("T1".to_owned(), vec!["a".to_owned()])]);
+        assert_eq!(acc.rows_read, 1);
+    }
+
+    #[test]
+    fn lifecycle_filter_keeps_matching_and_unmarked_events() {
+        let xml = r#"<log><trace><string key="concept:name" value="T1"/>
+  <event><string key="concept:name" value="a"/><string key="lifecycle:transition" value="start"/></event>
+  <event><string key="concept:name" value="a"/><string key="lifecycle:transition" value="COMPLETE"/></event>
+  <event><string key="concept:name" value="b"/></event>
+  <event><string key="concept:name" value="c"/><string key="lifecycle:transition" value="schedule"/></event>
+</trace></log>"#;
+        let (log, acc, _, _) = read(xml);
+        assert_eq!(log.event_count(), 4, "by default every event counts");
+        let opts = ReadOptions { lifecycle: Some("Complete".into()), ..ReadOptions::default() };
+        let (log, acc2, _, _) = read_with(xml, &opts);
+        assert_eq!(traces(&log)[0].1, ["a", "b"]);
+        assert_eq!((acc.filtered, acc2.rows_read, acc2.accepted, acc2.filtered), (0, 4, 2, 2));
+    }
+
+    #[test]
+    fn events_and_traces_without_concept_name_are_rejected() {
+        let xml = format!(
+            r#"<log>
+<trace>{a}<event><string key="org:resource" value="Li"/></event><event><string key="concept:name" value="  "/></event>
+  <string key="concept:name" value="T1"/>
+</trace>
+<trace><string key="creator" value="x"/>{a}{a}</trace>
+<trace/>
+</log>"#,
+            a = ev("a")
+        );
+        let (log, acc, info, rejects) = read(&xml);
+        assert_eq!(traces(&log), [("T1".to_owned(), vec!["a".to_owned()])], "the name may follow the events");
+        assert_eq!(acc.rejected[&Reason::MissingActivity].count, 2);
+        assert_eq!(acc.rejected[&Reason::MissingCaseId].count, 2);
+        assert_eq!((acc.rows_read, acc.accepted), (5, 1));
+        assert_eq!(info.traces, 3);
+        assert_eq!(rejects[0].row, r#"org:resource="Li""#);
+        assert_eq!(rejects[0].case.as_deref(), Some("T1"));
+        assert!(rejects[2].detail.contains("<trace> (line 5) has no concept:name"), "{}", rejects[2].detail);
+    }
+
+    #[test]
+    fn events_outside_a_trace_are_rejected() {
+        let xml = format!(
+            "<log>\n{}\n<event/>\n<trace><string key=\"concept:name\" value=\"T\"/>{}</trace></log>",
+            ev("a"),
+            ev("b")
+        );
+        let (log, acc, _, rejects) = read(&xml);
+        assert_eq!(log.event_count(), 1);
+        assert_eq!(acc.rejected[&Reason::EventOutsideTrace].count, 2);
+        assert_eq!((rejects[0].line, rejects[1].line), (2, 3));
+    }
+
+    #[test]
+    fn untimed_events_are_kept_and_noted_bad_timestamps_rejected() {
+        let xml = r#"<log><trace><string key="concept:name" value="T"/>
+<event><string key="concept:name" value="a"/></event>
+<event><string key="concept:name" value="b"/><date key="time:timestamp" value="yesterday"/></event>
+<event><string key="concept:name" value="c"/><date key="time:timestamp" value=""/></event>
+</trace></log>"#;
+        let (log, acc, _, rejects) = read(xml);
+        assert_eq!(log.event_count(), 1);
+        assert!(!log.time[0].is_some());
+        assert_eq!(acc.notes[&NoteKind::Untimed].count, 1);
+        assert_eq!((rejects[0].reason, rejects[0].line), (Reason::BadTimestamp, 3));
+        assert!(rejects[0].detail.contains("`yesterday`"), "{}", rejects[0].detail);
+        assert_eq!(rejects[1].reason, Reason::MissingTimestamp);
+    }
+
+    #[test]
+    fn repeated_trace_names_form_one_ticket() {
+        let xml = format!(
+            r#"<log><trace><string key="concept:name" value="T"/>{}</trace><trace><string key="concept:name" value="U"/>{}</trace>
+<trace><string key="concept:name" value="T"/>{}</trace></log>"#,
+            ev("a"),
+            ev("x"),
+            ev("b")
+        );
+        let (log, acc, _, _) = read(&xml);
+        assert_eq!(traces(&log)[0], ("T".to_owned(), vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(acc.notes[&NoteKind::RepeatedTrace].examples[0].line, 2);
+    }
+
+    #[test]
+    fn reject_lines_are_the_lines_of_their_event_tags() {
+        let xml = r#"<?xml version="1.0"?>
+<!-- a comment
+     over two lines -->
+<log>
+  <trace>
+    <string key="concept:name"
+            value="T1"/>
+    <event>
+      <string key="concept:name" value="a"/>
+    </event>
+    <![CDATA[
+    ]]>
+    <event
+      ><string key="org:resource" value="line
+break"/>
+    </event>
+    <event><string key="concept:name" value="&amp;"/></event><event/>
+  </trace>
+</log>
+"#;
+        let (log, _, _, rejects) = read(xml);
+        assert_eq!(log.event_count(), 2);
+        let lines: Vec<u64> = rejects.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [13, 17]);
+    }
+
+    #[test]
+    fn values_are_unescaped_and_may_be_chinese() {
+        let xml = r#"<log><trace><string key="concept:name" value="工单&#x2F;001"/>
+<event><string key="concept:name" value="R&amp;D &lt;审核&gt; &quot;一&quot; &apos;二&apos;"/><string key="org:role" value="客服部"/></event>
+</trace></log>"#;
+        let (log, _, _, _) = read(xml);
+        assert_eq!(traces(&log), [("工单/001".to_owned(), vec![r#"R&D <审核> "一" '二'"#.to_owned()])]);
+        assert_eq!(log.values.resolve(log.events.role.as_ref().unwrap()[0]), "客服部");
+    }
+
+    #[test]
+    fn a_doctype_is_refused_before_any_entity_is_declared() {
+        let xml = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<log><trace><string key="concept:name" value="&lol2;"/></trace></log>"#;
+        let e = error(xml);
+        assert_eq!(e, "t.xes:2: the file has a <!DOCTYPE> declaration; XES needs no DTD; refusing entity declarations");
+    }
+
+    #[test]
+    fn an_undefined_entity_is_an_error_with_its_line() {
+        let e = error("<log>\n<trace>\n<string key=\"concept:name\" value=\"a &nbsp; b\"/></trace></log>");
+        assert!(e.starts_with("t.xes:3: `&nbsp;` is not an entity XES knows"), "{e}");
+        let e = error("<log>\n\n<trace>&bogus;</trace></log>");
+        assert!(e.starts_with("t.xes:3: `&bogus;`"), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_document_names_what_is_open() {
+        let e = error("<log>\n  <trace>\n    <string key=\"concept:name\" value=\"T1\"/>\n    <event>\n");
+        assert_eq!(e, "t.xes:4: the file ends inside <event> (line 4) of <trace> (line 2); is it truncated?");
+        let e = error("<log>\n  <trace>\n    <string key=\"concept:name\" value=\"T1\"/>\n  </trace>\n<trace><str");
+        assert!(e.starts_with("t.xes:5: malformed XML: tag not closed"), "{e}");
+        let e = error("<log>\n  <trace>\n");
+        assert_eq!(e, "t.xes:2: the file ends inside <trace> (opened on line 2); is it truncated?");
+    }
+
+    #[test]
+    fn a_truncated_gzip_stream_is_an_error_with_the_line_reached() {
+        let mut xml = String::from("<log>\n");
+        for i in 0..2000 {
+            writeln!(xml, "<trace><string key=\"concept:name\" value=\"T{i}\"/>\n{}\n</trace>", ev("a")).unwrap();
+        }
+        xml.push_str("</log>\n");
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(xml.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        let half = BufReader::new(MultiGzDecoder::new(&gz[..gz.len() / 2]));
+        let e = read_from(half, Path::new("t.xes.gz"), &ReadOptions::default(), &mut NoSink).unwrap_err().to_string();
+        assert!(e.contains("is it truncated?") && e.contains("inside <"), "{e}");
+        let mut whole = String::new();
+        MultiGzDecoder::new(&gz[..]).read_to_string(&mut whole).unwrap();
+        assert_eq!(whole, xml);
+    }
+
+    #[test]
+    fn malformed_or_foreign_documents_are_errors_with_lines() {
+        let e = error("<log>\n<trace>\n<event>\n</trace>\n</log>");
+        assert_eq!(e, "t.xes:4: malformed XML: expected `</event>`, but `</trace>` was found");
+        let e = error("<?xml version=\"1.0\"?>\n<process id=\"p\"/>");
+        assert_eq!(e, "t.xes:2: the root element is <process>, not <log>: this is not an XES event log");
+        let e = error("Case ID,Activity\n1,a\n");
+        assert!(e.starts_with("t.xes:1: text before the root element"), "{e}");
+        assert!(error("").contains("no <log> element"));
+        let bad = read_from(
+            &b"<log><trace><string key=\"k\" value=\"\xff\"/></trace></log>"[..],
+            Path::new("t.xes"),
+            &ReadOptions::default(),
+            &mut NoSink,
+        );
+        assert!(bad.unwrap_err().to_string().contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn every_prefix_and_mangled_byte_is_read_or_refused_without_panic() {
+        let xml = r#"<?xml version="1.0"?><!-- c --><log xes.version="1.0">
+<global scope="event"><string key="concept:name" value="x"/></global>
+<trace><string key="concept:name" value="T&amp;1"><int key="n" value="1"/></string>
+<event><string key="concept:name" value="接单"/><date key="time:timestamp" value="2024-01-01T00:00:00Z"/>
+<list key="l"><values><string key="a" value="b"/></values></list><![CDATA[x]]></event>
+<event><string key="concept:name" value="b"/><string key="lifecycle:transition" value="start"/></event>
+</trace><event/></log>
+"#;
+        let bytes = xml.as_bytes();
+        let opts = ReadOptions::default();
+        for end in 0..xml.find("</log>").unwrap() + "</log>".len() {
+            let r = read_from(&bytes[..end], Path::new("t.xes"), &opts, &mut NoSink);
+            assert!(r.is_err(), "a document cut at byte {end} must not read as complete");
+        }
+        for at in 0..bytes.len() {
+            for b in [b'<', b'>', b'&', b'"', b'/', b'\n', 0xff] {
+                let mut m = bytes.to_vec();
+                m[at] = b;
+                if let Ok((_, acc, _)) = read_from(&m[..], Path::new("t.xes"), &opts, &mut NoSink) {
+                    assert!(acc.balances());
+                }
+            }
+        }
+        let (_, acc, _) = read_from(bytes, Path::new("t.xes"), &opts, &mut NoSink).unwrap();
+        assert_eq!((acc.rows_read, acc.accepted), (3, 2));
+    }
+
+    #[test]
+    fn an_empty_log_reads_as_no_cases() {
+        let (log, acc, _, _) = read("<log/>");
+        assert_eq!((log.case_count(), acc.rows_read), (0, 0));
+    }
+}
