@@ -15,11 +15,142 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise to the handlers")]
 pub enum Command {
     /// Check process definitions and the touchpoint map; report every error with its file, line and column.
     Validate(ValidateArgs),
     /// Show the business x channel touchpoint matrix (the process map) with blind spots and duplicates.
     Map(MapArgs),
+    /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
+    Simulate(SimulateArgs),
+}
+
+/// `flowaudit log ...`.
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Cases, events, variants, activities with counts, time span and row accounting of a log.
+    Stats(LogStatsArgs),
+}
+
+/// How to read a ticket event log: shared by every command that reads one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogArgs {
+    /// The event log: .csv (or .tsv, .txt), .xes or .xes.gz.
+    #[arg(long, value_name = "FILE")]
+    pub log: PathBuf,
+    /// A log profile (YAML): column names, delimiter, encoding, time zone, timestamp format and
+    /// activity labels of one ticket system's export. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// CSV column with the ticket (case) id.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub case: Option<String>,
+    /// CSV column with the activity (step) label.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub activity: Option<String>,
+    /// CSV column with the event's timestamp.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub timestamp: Option<String>,
+    /// CSV column with the department or role that did the step.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub role: Option<String>,
+    /// CSV column with the agent (resource) who did the step.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub resource: Option<String>,
+    /// CSV column with the lifecycle transition (start, complete, ...).
+    #[arg(long = "lifecycle-column", value_name = "COLUMN", help_heading = "CSV columns")]
+    pub lifecycle_column: Option<String>,
+    /// CSV column with the customer id.
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub customer: Option<String>,
+    /// CSV column with the customer tier (1-5 stars).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub tier: Option<String>,
+    /// CSV column with the problem class (maintenance, construction, ...).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub class: Option<String>,
+    /// CSV column with the channel (phone, ivr, web, ...).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub channel: Option<String>,
+    /// CSV column with the business (billing, broadband, ...).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub business: Option<String>,
+    /// CSV field delimiter: `,` `;` `tab` `|` (default: sniffed from the header line).
+    #[arg(long, value_name = "CHAR", help_heading = "CSV format")]
+    pub delimiter: Option<String>,
+    /// Text encoding of a CSV: utf-8 (with or without BOM) or gbk / gb18030.
+    #[arg(long, value_name = "NAME", help_heading = "CSV format")]
+    pub encoding: Option<String>,
+    /// IANA time zone of timestamps written without an offset (e.g. Asia/Shanghai; default UTC).
+    #[arg(long, value_name = "ZONE", help_heading = "Timestamps")]
+    pub timezone: Option<String>,
+    /// strftime-style layout of timestamps the built-in formats do not cover (e.g. "%d.%m.%Y %H:%M").
+    #[arg(long, value_name = "FORMAT", help_heading = "Timestamps")]
+    pub timestamp_format: Option<String>,
+    /// Keep only events with this lifecycle transition (e.g. `complete`); default: every event.
+    #[arg(long, value_name = "TRANSITION")]
+    pub lifecycle: Option<String>,
+    /// Write every rejected row (line, reason, detail, the row) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Fail (exit 2) if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Output formats of `log stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// Human-readable summary and tables.
+    Text,
+    /// Machine-readable: every figure of the text output.
+    Json,
+}
+
+/// `flowaudit log stats`.
+#[derive(Debug, clap::Args)]
+pub struct LogStatsArgs {
+    /// How to read the log.
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// Map the log's activity labels to this process's steps and list the unmapped ones.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: Option<String>,
+    /// The process directory, where `--process` ids are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+    pub format: StatsFormat,
+}
+
+/// `flowaudit simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The process to simulate: an id from the process directory or a file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where ids and touchpoints.yaml are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Number of tickets (cases).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub cases: u64,
+    /// Random seed: the same seed gives a byte-identical file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Share of tickets with a recorded deviation (0.0-1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub noise: f64,
+    /// The month tickets arrive in (YYYY-MM).
+    #[arg(long, default_value = "2026-10", value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output file (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Output formats of `validate`.

@@ -5,6 +5,7 @@ mod args;
 mod exit;
 mod map;
 mod run;
+mod simulate;
 mod validate;
 
 pub use exit::Exit;

@@ -8,7 +8,7 @@ use clap::Parser;
 
 use crate::cli::args::{Cli, Command};
 use crate::cli::exit::Exit;
-use crate::cli::{map, validate};
+use crate::cli::{map, simulate, validate};
 
 /// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -24,6 +24,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Validate(a) => validate::run(&a, &mut out),
         Command::Map(a) => map::run(&a, &mut out),
+        Command::Simulate(a) => simulate::run(&a, &mut out),
+        Command::Log(_) => Err(anyhow::anyhow!("not in this build")),
     };
     let _ = out.flush();
     match result {

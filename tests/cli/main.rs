@@ -2,4 +2,5 @@
 
 mod harness;
 mod map;
+mod simulate;
 mod validate;
