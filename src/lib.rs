@@ -6,8 +6,10 @@
 //! - [`model`]: process definitions in YAML, their validation with `file:line:column`, the process
 //!   graph (petgraph) and the business x channel touchpoint map.
 //! - [`render`]: deterministic writers (tables; process maps as they land).
+//! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 
 pub mod cli;
 pub mod log;
 pub mod model;
 pub mod render;
+pub mod simulate;

@@ -15,7 +15,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-#[expect(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise")]
+#[expect(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise to the handlers")]
 pub enum Command {
     /// Check process definitions and the touchpoint map; report every error with its file, line and column.
     Validate(ValidateArgs),
@@ -24,6 +24,8 @@ pub enum Command {
     /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
+    Simulate(SimulateArgs),
 }
 
 /// `flowaudit log ...`.
@@ -123,6 +125,32 @@ pub struct LogStatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
     pub format: StatsFormat,
+}
+
+/// `flowaudit simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The process to simulate: an id from the process directory or a file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where ids and touchpoints.yaml are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Number of tickets (cases).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub cases: u64,
+    /// Random seed: the same seed gives a byte-identical file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Share of tickets with a recorded deviation (0.0-1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub noise: f64,
+    /// The month tickets arrive in (YYYY-MM).
+    #[arg(long, default_value = "2026-10", value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output file (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Output formats of `validate`.

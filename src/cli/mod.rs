@@ -8,6 +8,7 @@ mod log_stats;
 mod map;
 mod process_arg;
 mod run;
+mod simulate;
 mod validate;
 
 pub use exit::Exit;

@@ -3,5 +3,6 @@
 mod harness;
 mod logs;
 mod map;
+mod simulate;
 mod validate;
 mod xes;
