@@ -12,5 +12,6 @@ pub mod intern;
 pub mod options;
 pub mod read;
 pub mod stats;
+pub mod time_layout;
 pub mod timestamp;
 pub mod variants;
