@@ -17,6 +17,7 @@ pub mod profile;
 mod properties;
 pub mod read;
 pub mod stats;
+pub mod time_layout;
 pub mod timestamp;
 pub mod variants;
 pub mod xes_reader;
