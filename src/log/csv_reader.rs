@@ -15,7 +15,6 @@ use crate::log::builder::{CaseField, Extras, LogBuilder, MAX_EVENTS, Present};
 use crate::log::columns::Columns;
 use crate::log::error::LogError;
 use crate::log::event_log::{CaseIdx, EventLog};
-use crate::log::csv_records::{self, Parsed, Plan};
 use crate::log::input;
 use crate::log::options::{Encoding, ReadOptions};
 use crate::log::timestamp::{TimeError, TimeParser};
@@ -86,12 +85,16 @@ pub(crate) fn reason_of(e: &TimeError) -> Reason {
 }
 
 struct Row<'r> {
-    rec: &'r csv::StringRecord,
+    rec: &'r csv::ByteRecord,
+    /// The record's fields, concatenated, checked as UTF-8 once.
+    text: &'r str,
     line: u64,
+    path: &'r Path,
+    header: &'r [String],
 }
 
 /// Trims ASCII whitespace, and Unicode whitespace (such as U+3000) only when an end is not ASCII.
-pub(crate) fn trim(s: &str) -> &str {
+fn trim(s: &str) -> &str {
     let t = s.trim_ascii();
     match (t.as_bytes().first(), t.as_bytes().last()) {
         (Some(&a), Some(&b)) if a >= 0x80 || b >= 0x80 => t.trim(),
@@ -100,31 +103,47 @@ pub(crate) fn trim(s: &str) -> &str {
 }
 
 impl<'r> Row<'r> {
-    /// Field `i`, trimmed (empty when the row is short).
-    fn text(&self, i: usize) -> &'r str {
-        trim(self.rec.get(i).unwrap_or(""))
+    /// The row of `rec`, checked as UTF-8 in one pass over its bytes.
+    fn new(rec: &'r csv::ByteRecord, line: u64, path: &'r Path, header: &'r [String]) -> Result<Self, LogError> {
+        match simdutf8::basic::from_utf8(rec.as_slice()) {
+            Ok(text) => Ok(Row { rec, text, line, path, header }),
+            Err(_) => {
+                let bad = (0..rec.len()).find(|&i| std::str::from_utf8(&rec[i]).is_err()).unwrap_or(0);
+                Err(not_utf8(path, line, header, rec, bad))
+            }
+        }
     }
 
-    fn opt(&self, i: Option<usize>) -> Option<&'r str> {
-        i.map(|i| self.text(i))
+    /// Field `i`, trimmed (empty when the row is short).
+    fn text(&self, i: usize) -> Result<&'r str, LogError> {
+        let Some(r) = self.rec.range(i) else { return Ok("") };
+        if self.text.is_char_boundary(r.start) && self.text.is_char_boundary(r.end) {
+            Ok(trim(&self.text[r]))
+        } else {
+            Err(not_utf8(self.path, self.line, self.header, self.rec, i))
+        }
+    }
+
+    fn opt(&self, i: Option<usize>) -> Result<Option<&'r str>, LogError> {
+        i.map(|i| self.text(i)).transpose()
     }
 
     fn raw(&self, delimiter: u8) -> String {
         let d = char::from(delimiter).to_string();
-        self.rec.iter().collect::<Vec<_>>().join(&d)
+        self.rec.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(&d)
     }
 }
 
-/// The header line, checked as UTF-8 and trimmed.
-fn header_names(path: &Path, rec: csv::ByteRecord) -> Result<Vec<String>, LogError> {
-    match csv::StringRecord::from_byte_record(rec) {
-        Ok(r) => Ok(r.iter().map(|h| trim(h).to_owned()).collect()),
-        Err(e) => Err(LogError::NotUtf8 {
-            path: path.to_path_buf(),
-            line: 1,
-            column: format!("{} of the header line", e.utf8_error().field() + 1),
-            byte: e.utf8_error().valid_up_to(),
-        }),
+fn not_utf8(path: &Path, line: u64, header: &[String], rec: &csv::ByteRecord, i: usize) -> LogError {
+    LogError::NotUtf8 {
+        path: path.to_path_buf(),
+        line,
+        column: if header.is_empty() {
+            format!("{} of the header line", i + 1)
+        } else {
+            header.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1))
+        },
+        byte: std::str::from_utf8(&rec[i]).err().map_or(0, |e| e.valid_up_to()),
     }
 }
 
@@ -147,7 +166,7 @@ pub fn read_csv(
 /// sizes the columns up front.
 pub fn read_csv_from(
     path: &Path,
-    mut text: impl BufRead + Send,
+    mut text: impl BufRead,
     size: Option<u64>,
     opts: &ReadOptions,
     sink: &mut dyn RejectSink,
@@ -166,7 +185,9 @@ pub fn read_csv_from(
     if !reader.read_byte_record(&mut rec).map_err(|e| csv_error(path, &e))? {
         return Err(LogError::Empty { path: path.to_path_buf() });
     }
-    let header = header_names(path, rec)?;
+    let header_row = Row::new(&rec, 1, path, &[])?;
+    let header: Vec<String> =
+        (0..rec.len()).map(|i| header_row.text(i).map(str::to_owned)).collect::<Result<_, _>>()?;
     let mut acc = Accounting::default();
     let cols = Columns::resolve(path, &header, &opts.columns, &mut acc)?;
     let info = CsvInfo {
@@ -185,98 +206,82 @@ pub fn read_csv_from(
         business: cols.business.is_some(),
     };
     let mut b = LogBuilder::new(present);
-    let times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
-    std::thread::scope(|scope| {
-        let plan = Plan { path, header: &header, timestamp: cols.timestamp, times };
-        let (batches, back) = csv_records::spawn(scope, reader, plan);
-        let mut rows = Rows { path, header: &header, cols: &cols, delimiter, size, sink, acc: &mut acc, b: &mut b };
-        let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
-        let mut memo = CaseMemo::default();
-        for batch in batches {
-            let batch = batch?;
-            for p in &batch {
-                rows.one(p, lifecycle.as_deref(), &mut memo)?;
-            }
-            let _ = back.send(batch);
+    let mut times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
+    let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
+    let mut reserved = false;
+    let used = cols.used();
+    let mut memo = CaseMemo::default();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, &e)),
         }
-        Ok::<(), LogError>(())
-    })?;
-    Ok((b.finish(), acc, info))
-}
-
-/// The row stage: everything that needs the rows in file order.
-struct Rows<'a> {
-    path: &'a Path,
-    header: &'a [String],
-    cols: &'a Columns,
-    delimiter: u8,
-    size: Option<u64>,
-    sink: &'a mut dyn RejectSink,
-    acc: &'a mut Accounting,
-    b: &'a mut LogBuilder,
-}
-
-impl Rows<'_> {
-    fn reject(&mut self, row: &Row<'_>, reason: Reason, case: Option<&str>, detail: String) -> Result<(), LogError> {
-        let r = Reject { line: row.line, reason, case: case.map(str::to_owned), detail, row: row.raw(self.delimiter) };
-        self.acc.reject(r, self.sink).map_err(|e| LogError::io("the rejects file", e))
-    }
-
-    /// Accepts, rejects or filters one record.
-    fn one(&mut self, p: &Parsed, lifecycle: Option<&str>, memo: &mut CaseMemo) -> Result<(), LogError> {
-        let (cols, header) = (self.cols, self.header);
-        self.acc.rows_read += 1;
-        if self.acc.rows_read == 4096
-            && let Some(size) = self.size
-        {
+        let (line, byte) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        acc.rows_read += 1;
+        if !reserved && acc.rows_read == 4096 {
             // Size the columns once from the bytes per row so far: fewer reallocations.
-            let per_row = (p.byte / 4096).max(1);
-            self.b.reserve(usize::try_from(size / per_row).unwrap_or(0) + 1024);
+            if let Some(size) = size {
+                let per_row = (byte / 4096).max(1);
+                b.reserve(usize::try_from(size / per_row).unwrap_or(0) + 1024);
+            }
+            reserved = true;
         }
-        let row = Row { rec: &p.rec, line: p.line };
-        let Some(time) = &p.time else {
-            let spans = p.next_line.saturating_sub(p.line);
-            let hint = if spans > 1 { "; a quote opened on this line may not be closed" } else { "" };
-            let detail = format!("{} fields where the header has {}{hint}", p.rec.len(), header.len());
-            return self.reject(&row, Reason::WrongFieldCount, None, detail);
+        let row = Row::new(&rec, line, path, &header)?;
+        let mut reject = |reason: Reason, case: Option<&str>, detail: String| {
+            let r = Reject { line, reason, case: case.map(str::to_owned), detail, row: row.raw(delimiter) };
+            acc.reject(r, sink).map_err(|e| LogError::io("the rejects file", e))
         };
-        if let Some((name, i)) = cols.used().into_iter().find(|&(_, i)| p.rec[i].len() > MAX_FIELD) {
-            let detail = format!("the {name} field is {} bytes long (at most {MAX_FIELD})", p.rec[i].len());
-            return self.reject(&row, Reason::FieldTooLong, None, detail);
+        if rec.len() != header.len() {
+            let spans = reader.position().line().saturating_sub(line);
+            let hint = if spans > 1 { "; a quote opened on this line may not be closed" } else { "" };
+            let detail = format!("{} fields where the header has {}{hint}", rec.len(), header.len());
+            reject(Reason::WrongFieldCount, None, detail)?;
+            continue;
         }
-        let case_id = row.text(cols.case);
+        if let Some(&(name, i)) = used.iter().find(|&&(_, i)| rec[i].len() > MAX_FIELD) {
+            let detail = format!("the {name} field is {} bytes long (at most {MAX_FIELD})", rec[i].len());
+            reject(Reason::FieldTooLong, None, detail)?;
+            continue;
+        }
+        let case_id = row.text(cols.case)?;
         if case_id.is_empty() {
-            let detail = format!("the ticket id (column `{}`) is empty", header[cols.case]);
-            return self.reject(&row, Reason::MissingCaseId, None, detail);
+            reject(Reason::MissingCaseId, None, format!("the ticket id (column `{}`) is empty", header[cols.case]))?;
+            continue;
         }
-        let activity = row.text(cols.activity);
+        let activity = row.text(cols.activity)?;
         if activity.is_empty() {
             let detail = format!("the activity (column `{}`) is empty", header[cols.activity]);
-            return self.reject(&row, Reason::MissingActivity, Some(case_id), detail);
+            reject(Reason::MissingActivity, Some(case_id), detail)?;
+            continue;
         }
-        let time = match time {
-            Ok(t) => *t,
-            Err(e) => return self.reject(&row, reason_of(e), Some(case_id), e.to_string()),
+        let time = match times.parse(row.text(cols.timestamp)?) {
+            Ok(t) => t,
+            Err(e) => {
+                reject(reason_of(&e), Some(case_id), e.to_string())?;
+                continue;
+            }
         };
-        let lifecycle_value = row.opt(cols.lifecycle);
-        if let (Some(want), Some(have)) = (lifecycle, lifecycle_value)
-            && have.to_lowercase() != want
+        let lifecycle_value = row.opt(cols.lifecycle)?;
+        if let (Some(want), Some(have)) = (&lifecycle, lifecycle_value)
+            && have.to_lowercase() != *want
         {
-            self.acc.filtered += 1;
-            return Ok(());
+            acc.filtered += 1;
+            continue;
         }
-        if self.b.event_count() >= MAX_EVENTS {
-            return Err(LogError::TooLarge { path: self.path.to_path_buf(), line: p.line, max: MAX_EVENTS });
+        if b.event_count() >= MAX_EVENTS {
+            return Err(LogError::TooLarge { path: path.to_path_buf(), line, max: MAX_EVENTS });
         }
-        let case = self.b.case(case_id);
-        let extras = Extras { role: row.opt(cols.role), resource: row.opt(cols.resource), lifecycle: lifecycle_value };
-        self.b.event(case, activity, time, extras);
-        self.acc.accepted += 1;
-        if cols.has_case_fields() && !memo.unchanged(case, &p.rec, cols) {
-            case_fields(self.b, self.acc, &row, cols, case, case_id);
+        let case = b.case(case_id);
+        let extras =
+            Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
+        b.event(case, activity, time, extras);
+        acc.accepted += 1;
+        if cols.has_case_fields() && !memo.unchanged(case, &rec, &cols) {
+            case_fields(&mut b, &mut acc, &row, &cols, case, case_id)?;
         }
-        Ok(())
     }
+    Ok((b.finish(), acc, info))
 }
 
 /// The ticket-level fields of the previous row: a row of the same ticket with the same values
@@ -288,12 +293,12 @@ struct CaseMemo {
 }
 
 impl CaseMemo {
-    fn unchanged(&mut self, case: CaseIdx, rec: &csv::StringRecord, cols: &Columns) -> bool {
+    fn unchanged(&mut self, case: CaseIdx, rec: &csv::ByteRecord, cols: &Columns) -> bool {
         let mut same = self.case == Some(case);
         for (slot, col) in
             self.values.iter_mut().zip([cols.customer, cols.tier, cols.class, cols.channel, cols.business])
         {
-            let v = col.and_then(|i| rec.get(i)).unwrap_or_default().as_bytes();
+            let v = col.and_then(|i| rec.get(i)).unwrap_or_default();
             if slot.as_slice() != v {
                 same = false;
                 slot.clear();
@@ -312,14 +317,14 @@ fn case_fields(
     cols: &Columns,
     case: CaseIdx,
     case_id: &str,
-) {
+) -> Result<(), LogError> {
     for (field, col, name) in [
         (CaseField::Customer, cols.customer, "customer"),
         (CaseField::Class, cols.class, "class"),
         (CaseField::Channel, cols.channel, "channel"),
         (CaseField::Business, cols.business, "business"),
     ] {
-        if let Some(value) = row.opt(col)
+        if let Some(value) = row.opt(col)?
             && let Some(kept) = b.set_case_value(case, field, value)
         {
             acc.note(NoteKind::CaseValueChanged, row.line, || {
@@ -327,7 +332,7 @@ fn case_fields(
             });
         }
     }
-    if let Some(text) = row.opt(cols.tier)
+    if let Some(text) = row.opt(cols.tier)?
         && !text.is_empty()
     {
         match parse_tier(text) {
@@ -343,13 +348,14 @@ fn case_fields(
             }),
         }
     }
+    Ok(())
 }
 
 fn csv_io(path: &Path, line: u64, e: &std::io::Error) -> LogError {
     LogError::Csv { path: path.to_path_buf(), line, message: e.to_string() }
 }
 
-pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> LogError {
+fn csv_error(path: &Path, e: &csv::Error) -> LogError {
     let line = e.position().map_or(0, csv::Position::line);
     match e.kind() {
         csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => LogError::Csv {

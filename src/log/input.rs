@@ -36,7 +36,7 @@ pub fn is_gzip(path: &Path) -> Result<bool, LogError> {
 }
 
 /// Opens `path` as a raw byte stream, gunzipping when it is gzip.
-pub fn open_raw(path: &Path) -> Result<Box<dyn BufRead + Send>, LogError> {
+pub fn open_raw(path: &Path) -> Result<Box<dyn BufRead>, LogError> {
     let f = File::open(path).map_err(|e| LogError::io(path, e))?;
     if is_gzip(path)? {
         Ok(Box::new(BufReader::with_capacity(BLOCK, MultiGzDecoder::new(BufReader::with_capacity(BLOCK, f)))))
@@ -46,7 +46,7 @@ pub fn open_raw(path: &Path) -> Result<Box<dyn BufRead + Send>, LogError> {
 }
 
 /// Opens `path` as UTF-8 text: gunzipped, byte-order mark removed, decoded from `encoding`.
-pub fn open_text(path: &Path, encoding: Encoding) -> Result<Box<dyn BufRead + Send>, LogError> {
+pub fn open_text(path: &Path, encoding: Encoding) -> Result<Box<dyn BufRead>, LogError> {
     let mut raw = open_raw(path)?;
     let head = raw.fill_buf().map_err(|e| LogError::io(path, e))?;
     let utf16 = match head {

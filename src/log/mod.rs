@@ -5,7 +5,6 @@ pub mod accounting;
 pub mod builder;
 pub mod columns;
 pub mod csv_reader;
-pub mod csv_records;
 pub mod error;
 pub mod event_log;
 pub mod input;
