@@ -76,6 +76,12 @@ fn main() {
         import_child(Path::new(&args[1]));
         return;
     }
+    if args.first().map(String::as_str) == Some("--scan-only") {
+        // For instruction counts under `valgrind --tool=callgrind`, which are repeatable where
+        // seconds on a shared machine are not.
+        println!("bytes={}", bare_scan(Path::new(&args[1])).1);
+        return;
+    }
     let Some(path) = args.first().map(PathBuf::from) else {
         eprintln!("usage: cargo bench --bench import -- LOG.csv   (benches/import.sh makes one)");
         std::process::exit(2);

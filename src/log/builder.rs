@@ -104,7 +104,14 @@ impl LogBuilder {
     }
 
     /// Reserves room for about `events` more events.
+    ///
+    /// The number of tickets and their id lengths are extrapolated from those seen so far, so a
+    /// month's million ticket ids do not regrow the id table (each regrowth touches every entry).
     pub fn reserve(&mut self, events: usize) {
+        let seen = self.case.len().max(1);
+        let ids = &mut self.log.case_ids;
+        let cases = ids.len() * events / seen;
+        ids.reserve(cases, ids.text_bytes() * events / seen);
         self.case.reserve(events);
         self.log.activity.reserve(events);
         self.log.time.reserve(events);

@@ -96,10 +96,8 @@ struct Row<'r> {
 /// Trims ASCII whitespace, and Unicode whitespace (such as U+3000) only when an end is not ASCII.
 fn trim(s: &str) -> &str {
     let t = s.trim_ascii();
-    match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(&a), Some(&b)) if a >= 0x80 || b >= 0x80 => t.trim(),
-        _ => t,
-    }
+    let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && c.is_whitespace());
+    if wide(t.chars().next()) || wide(t.chars().next_back()) { t.trim() } else { t }
 }
 
 impl<'r> Row<'r> {

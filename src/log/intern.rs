@@ -2,9 +2,12 @@
 //! `u32` id while the log is read, so the hot paths compare integers and the memory holds each
 //! distinct string once.
 //!
-//! Owns [`Sym`] and [`Interner`]. The strings live in one arena `String`; a hash table stores only
-//! the ids and hashes into the arena, so a string costs its bytes plus 8 bytes of offsets and about
-//! 5 bytes of table. `intern` is O(len) expected; `resolve` is O(1).
+//! Owns [`Sym`] and [`Interner`]. The strings live in one arena `String`; a hash table stores each
+//! id with 32 bits of its string's hash, so a string costs its bytes plus 4 bytes of offset and
+//! about 9 bytes of table. Keeping the hash in the table means growing it never reads the arena
+//! again, and a probe compares strings only when the stored hash matches: interning a month's
+//! million ticket ids stays O(total length) with few cache misses. `intern` is O(len) expected;
+//! `resolve` is O(1).
 
 use hashbrown::DefaultHashBuilder;
 use hashbrown::HashTable;
@@ -35,7 +38,8 @@ pub struct Interner {
     arena: String,
     /// `ends[i]` is where string `i` ends in the arena; it starts where `i - 1` ends.
     ends: Vec<u32>,
-    table: HashTable<u32>,
+    /// `(id, hash32)` of every string.
+    table: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
 }
 
@@ -45,29 +49,44 @@ impl Interner {
         Interner::default()
     }
 
+    /// The 32-bit hash of `s`.
+    #[expect(clippy::cast_possible_truncation, reason = "32 bits of the hash are kept on purpose")]
+    fn hash32(&self, s: &str) -> u32 {
+        let h = self.hasher.hash_one(s);
+        (h ^ (h >> 32)) as u32
+    }
+
+    /// Reserves room for `additional` more strings of about `bytes` bytes in all.
+    pub fn reserve(&mut self, additional: usize, bytes: usize) {
+        self.table.reserve(additional, |&(_, h)| spread(h));
+        self.ends.reserve(additional);
+        self.arena.reserve(bytes);
+    }
+
     /// The id of `s`, adding it when new.
     ///
     /// # Panics
     /// Never in practice: it would need more than 4 GiB of distinct text or 4 billion strings, and
     /// the readers refuse logs that large before calling it.
     pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = self.hasher.hash_one(s);
-        let Interner { arena, ends, table, hasher } = self;
-        let found = table.find(hash, |&id| slice(arena, ends, id) == s);
-        if let Some(&id) = found {
+        let h = self.hash32(s);
+        let Interner { arena, ends, table, .. } = self;
+        if let Some(&(id, _)) = table.find(spread(h), |&(id, h2)| h2 == h && slice(arena, ends, id) == s) {
             return Sym(id);
         }
         let id = u32::try_from(ends.len()).expect("fewer than 2^32 distinct strings");
         arena.push_str(s);
         ends.push(u32::try_from(arena.len()).expect("less than 4 GiB of distinct text"));
-        table.insert_unique(hash, id, |&i| hasher.hash_one(slice(arena, ends, i)));
+        table.insert_unique(spread(h), (id, h), |&(_, h2)| spread(h2));
         Sym(id)
     }
 
     /// The id of `s`, if it was interned.
     pub fn get(&self, s: &str) -> Option<Sym> {
-        let hash = self.hasher.hash_one(s);
-        self.table.find(hash, |&id| slice(&self.arena, &self.ends, id) == s).map(|&id| Sym(id))
+        let h = self.hash32(s);
+        self.table
+            .find(spread(h), |&(id, h2)| h2 == h && slice(&self.arena, &self.ends, id) == s)
+            .map(|&(id, _)| Sym(id))
     }
 
     /// The string behind `sym`.
@@ -100,6 +119,12 @@ impl Interner {
             (Sym(id), slice(&self.arena, &self.ends, id))
         })
     }
+}
+
+/// A 32-bit hash spread over 64 bits: the table takes its bucket from the low bits and its
+/// 7-bit tag from the top ones, and the odd multiplier fills both from all 32 bits.
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn slice<'a>(arena: &'a str, ends: &[u32], id: u32) -> &'a str {
