@@ -86,7 +86,7 @@ fn main() {
         eprintln!("usage: cargo bench --bench import -- LOG.csv   (benches/import.sh makes one)");
         std::process::exit(2);
     };
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     println!("log: {} ({:.1} MB)", path.display(), size as f64 / 1e6);
     let scans: Vec<f64> = (0..RUNS).map(|_| bare_scan(&path).0).collect();
     let mut imports = Vec::new();
@@ -97,7 +97,7 @@ fn main() {
             .output()
             .expect("child runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        last = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        String::from_utf8_lossy(&out.stdout).trim().clone_into(&mut last);
         imports.push(field(&last, "secs"));
     }
     let (scan, import) = (median(scans), median(imports));

@@ -10,7 +10,7 @@ use crate::log::accounting::{CsvRejects, NoSink};
 use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
 use crate::log::profile::{FlagsGiven, Profile};
 use crate::log::read::{self, ReadLog};
-use crate::log::timestamp::parse_zone;
+use crate::log::timestamp::{check_format, parse_zone};
 use crate::model::diagnostic;
 
 /// The log profile `--mapping` names, if any; its problems are printed with their locations.
@@ -55,6 +55,9 @@ pub fn options(args: &LogArgs, profile: Option<&Profile>) -> anyhow::Result<Read
     }
     if let Some(z) = &args.timezone {
         opts.zone = parse_zone(z).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?;
+    }
+    if let Some(f) = &args.timestamp_format {
+        check_format(f).map_err(|e| anyhow::anyhow!("--timestamp-format: {e}"))?;
     }
     if let Some(p) = profile {
         p.apply_to(&mut opts, &FlagsGiven { encoding: args.encoding.is_some(), timezone: args.timezone.is_some() });

@@ -103,12 +103,11 @@ fn trim(s: &str) -> &str {
 impl<'r> Row<'r> {
     /// The row of `rec`, checked as UTF-8 in one pass over its bytes.
     fn new(rec: &'r csv::ByteRecord, line: u64, path: &'r Path, header: &'r [String]) -> Result<Self, LogError> {
-        match simdutf8::basic::from_utf8(rec.as_slice()) {
-            Ok(text) => Ok(Row { rec, text, line, path, header }),
-            Err(_) => {
-                let bad = (0..rec.len()).find(|&i| std::str::from_utf8(&rec[i]).is_err()).unwrap_or(0);
-                Err(not_utf8(path, line, header, rec, bad))
-            }
+        if let Ok(text) = simdutf8::basic::from_utf8(rec.as_slice()) {
+            Ok(Row { rec, text, line, path, header })
+        } else {
+            let bad = (0..rec.len()).find(|&i| std::str::from_utf8(&rec[i]).is_err()).unwrap_or(0);
+            Err(not_utf8(path, line, header, rec, bad))
         }
     }
 
@@ -187,22 +186,7 @@ pub fn read_csv_from(
     let header: Vec<String> =
         (0..rec.len()).map(|i| header_row.text(i).map(str::to_owned)).collect::<Result<_, _>>()?;
     let mut acc = Accounting::default();
-    let cols = Columns::resolve(path, &header, &opts.columns, &mut acc)?;
-    let info = CsvInfo {
-        delimiter,
-        encoding: opts.encoding,
-        columns: cols.used().into_iter().map(|(f, i)| (f, header[i].clone())).collect(),
-    };
-    let present = Present {
-        role: cols.role.is_some(),
-        resource: cols.resource.is_some(),
-        lifecycle: cols.lifecycle.is_some(),
-        customer: cols.customer.is_some(),
-        tier: cols.tier.is_some(),
-        class: cols.class.is_some(),
-        channel: cols.channel.is_some(),
-        business: cols.business.is_some(),
-    };
+    let (cols, info, present) = resolve_columns(path, &header, delimiter, opts, &mut acc)?;
     let mut b = LogBuilder::new(present);
     let mut times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
     let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
@@ -280,6 +264,33 @@ pub fn read_csv_from(
         }
     }
     Ok((b.finish(), acc, info))
+}
+
+/// The columns of `header`, how they are reported, and which optional fields they give.
+fn resolve_columns(
+    path: &Path,
+    header: &[String],
+    delimiter: u8,
+    opts: &ReadOptions,
+    acc: &mut Accounting,
+) -> Result<(Columns, CsvInfo, Present), LogError> {
+    let cols = Columns::resolve(path, header, &opts.columns, acc)?;
+    let info = CsvInfo {
+        delimiter,
+        encoding: opts.encoding,
+        columns: cols.used().into_iter().map(|(f, i)| (f, header[i].clone())).collect(),
+    };
+    let present = Present {
+        role: cols.role.is_some(),
+        resource: cols.resource.is_some(),
+        lifecycle: cols.lifecycle.is_some(),
+        customer: cols.customer.is_some(),
+        tier: cols.tier.is_some(),
+        class: cols.class.is_some(),
+        channel: cols.channel.is_some(),
+        business: cols.business.is_some(),
+    };
+    Ok((cols, info, present))
 }
 
 /// The ticket-level fields of the previous row: a row of the same ticket with the same values

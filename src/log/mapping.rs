@@ -66,27 +66,26 @@ impl ActivityMapping {
         let mut errors = Vec::new();
         let mut fixed: Vec<(&str, StepId)> = Vec::new();
         for m in explicit {
-            match process.step_id(&m.step.value) {
-                Some(s) => fixed.push((&m.label.value, s)),
-                None => {
-                    let ids: Vec<&str> = process.steps.iter().map(|s| s.id.as_str()).collect();
-                    let help = did_you_mean(&m.step.value, ids.iter().copied()).map_or_else(
-                        || format!("the steps of `{}` are: {}", process.id, ids.join(", ")),
-                        |s| format!("did you mean `{s}`?"),
-                    );
-                    errors.push(
-                        Diagnostic::error(
-                            Code::UnknownReference,
-                            profile_file,
-                            Some(m.step.span),
-                            format!(
-                                "`{}` maps to step `{}`, which process `{}` does not have",
-                                m.label.value, m.step.value, process.id
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                }
+            if let Some(s) = process.step_id(&m.step.value) {
+                fixed.push((&m.label.value, s));
+            } else {
+                let ids: Vec<&str> = process.steps.iter().map(|s| s.id.as_str()).collect();
+                let help = did_you_mean(&m.step.value, ids.iter().copied()).map_or_else(
+                    || format!("the steps of `{}` are: {}", process.id, ids.join(", ")),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                errors.push(
+                    Diagnostic::error(
+                        Code::UnknownReference,
+                        profile_file,
+                        Some(m.step.span),
+                        format!(
+                            "`{}` maps to step `{}`, which process `{}` does not have",
+                            m.label.value, m.step.value, process.id
+                        ),
+                    )
+                    .with_help(help),
+                );
             }
         }
         if !errors.is_empty() {

@@ -2,13 +2,13 @@
 //! delimiter, encoding, time zone, timestamp layout, lifecycle filter) and which log labels mean
 //! which process steps. Flags given on the command line override it.
 //!
-//! Owns [`Profile`] and its decoding. Problems are [`Diagnostic`]s with file:line:column, all of
+//! Owns [`Profile`] and its decoding. Problems are [`Diagnostic`]s with `file:line:column`, all of
 //! them in one run, like the process files. The format is documented in `docs/log-format.md`.
 
 use std::path::Path;
 
 use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
-use crate::log::timestamp::parse_zone;
+use crate::log::timestamp::{check_format, parse_zone};
 use crate::model::decode::Decoder;
 use crate::model::diagnostic::{Code, Diagnostic, Span, Spanned};
 use crate::model::library::read_text;
@@ -195,7 +195,9 @@ fn decode(d: &mut Decoder<'_>, root: &Node) -> Profile {
     if let Some(v) = d.opt_text(&f, "timezone", "`timezone`") {
         p.zone = checked(d, &v, parse_zone);
     }
-    p.timestamp_format = d.opt_text(&f, "timestamp_format", "`timestamp_format`").map(|s| s.value);
+    if let Some(v) = d.opt_text(&f, "timestamp_format", "`timestamp_format`") {
+        p.timestamp_format = checked(d, &v, |t| check_format(t).map(|()| t.to_owned()));
+    }
     p.lifecycle = d.opt_text(&f, "lifecycle", "`lifecycle`").map(|s| s.value);
     let _ = d.opt_text(&f, "description", "`description`");
     if let Some(acts) = f.get("activities") {
