@@ -188,81 +188,8 @@ pub fn read_csv_from(
     let mut acc = Accounting::default();
     let (cols, info, present) = resolve_columns(path, &header, delimiter, opts, &mut acc)?;
     let mut b = LogBuilder::new(present);
-    let mut times = TimeParser::new(opts.zone, opts.timestamp_format.clone());
-    let lifecycle = opts.lifecycle.as_deref().map(str::to_lowercase);
-    let mut reserved = false;
-    let used = cols.used();
-    let mut memo = CaseMemo::default();
-    loop {
-        match reader.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, &e)),
-        }
-        let (line, byte) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        acc.rows_read += 1;
-        if !reserved && acc.rows_read == 4096 {
-            // Size the columns once from the bytes per row so far: fewer reallocations.
-            if let Some(size) = size {
-                let per_row = (byte / 4096).max(1);
-                b.reserve(usize::try_from(size / per_row).unwrap_or(0) + 1024);
-            }
-            reserved = true;
-        }
-        let row = Row::new(&rec, line, path, &header)?;
-        let mut reject = |reason: Reason, case: Option<&str>, detail: String| {
-            let r = Reject { line, reason, case: case.map(str::to_owned), detail, row: row.raw(delimiter) };
-            acc.reject(r, sink).map_err(|e| LogError::io("the rejects file", e))
-        };
-        if rec.len() != header.len() {
-            let spans = reader.position().line().saturating_sub(line);
-            let hint = if spans > 1 { "; a quote opened on this line may not be closed" } else { "" };
-            let detail = format!("{} fields where the header has {}{hint}", rec.len(), header.len());
-            reject(Reason::WrongFieldCount, None, detail)?;
-            continue;
-        }
-        if let Some(&(name, i)) = used.iter().find(|&&(_, i)| rec[i].len() > MAX_FIELD) {
-            let detail = format!("the {name} field is {} bytes long (at most {MAX_FIELD})", rec[i].len());
-            reject(Reason::FieldTooLong, None, detail)?;
-            continue;
-        }
-        let case_id = row.text(cols.case)?;
-        if case_id.is_empty() {
-            reject(Reason::MissingCaseId, None, format!("the ticket id (column `{}`) is empty", header[cols.case]))?;
-            continue;
-        }
-        let activity = row.text(cols.activity)?;
-        if activity.is_empty() {
-            let detail = format!("the activity (column `{}`) is empty", header[cols.activity]);
-            reject(Reason::MissingActivity, Some(case_id), detail)?;
-            continue;
-        }
-        let time = match times.parse(row.text(cols.timestamp)?) {
-            Ok(t) => t,
-            Err(e) => {
-                reject(reason_of(&e), Some(case_id), e.to_string())?;
-                continue;
-            }
-        };
-        let lifecycle_value = row.opt(cols.lifecycle)?;
-        if let (Some(want), Some(have)) = (&lifecycle, lifecycle_value)
-            && have.to_lowercase() != *want
-        {
-            acc.filtered += 1;
-            continue;
-        }
-        if b.event_count() >= MAX_EVENTS {
-            return Err(LogError::TooLarge { path: path.to_path_buf(), line, max: MAX_EVENTS });
-        }
-        let case = b.case(case_id);
-        let extras =
-            Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
-        b.event(case, activity, time, extras);
-        acc.accepted += 1;
-        if cols.has_case_fields() && !memo.unchanged(case, &rec, &cols) {
-            case_fields(&mut b, &mut acc, &row, &cols, case, case_id)?;
-        }
-    }
+    let mut part = Part::new(path, &header, &cols, delimiter, opts);
+    part.read_rows(&mut reader, &mut rec, &mut b, &mut acc, sink, Rows { stop_at: None, size })?;
     Ok((b.finish(), acc, info))
 }
 
@@ -291,6 +218,136 @@ fn resolve_columns(
         business: cols.business.is_some(),
     };
     Ok((cols, info, present))
+}
+
+/// Where a run of rows ends and how big the whole file is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rows {
+    /// Stop before the record that starts at or after this byte of the stream.
+    pub stop_at: Option<u64>,
+    /// The file's size, to size the columns.
+    pub size: Option<u64>,
+}
+
+/// Everything the row rules need, shared by the parts of a file read in parallel.
+pub(crate) struct Part<'a> {
+    path: &'a Path,
+    header: &'a [String],
+    cols: &'a Columns,
+    used: Vec<(&'static str, usize)>,
+    delimiter: u8,
+    times: TimeParser,
+    lifecycle: Option<String>,
+    memo: CaseMemo,
+}
+
+impl<'a> Part<'a> {
+    pub(crate) fn new(path: &'a Path, header: &'a [String], cols: &'a Columns, delimiter: u8, opts: &ReadOptions) -> Self {
+        Part {
+            path,
+            header,
+            cols,
+            used: cols.used(),
+            delimiter,
+            times: TimeParser::new(opts.zone, opts.timestamp_format.clone()),
+            lifecycle: opts.lifecycle.as_deref().map(str::to_lowercase),
+            memo: CaseMemo::default(),
+        }
+    }
+
+    /// Reads records until the end (or `rows.stop_at`), accepting, rejecting or filtering each.
+    /// Returns whether the stream ended (rather than stopping at `stop_at`).
+    pub(crate) fn read_rows<R: std::io::Read>(
+        &mut self,
+        reader: &mut csv::Reader<R>,
+        rec: &mut csv::ByteRecord,
+        b: &mut LogBuilder,
+        acc: &mut Accounting,
+        sink: &mut dyn RejectSink,
+        rows: Rows,
+    ) -> Result<bool, LogError> {
+        let mut reserved = false;
+        loop {
+            if rows.stop_at.is_some_and(|stop| reader.position().byte() >= stop) {
+                return Ok(false);
+            }
+            match reader.read_byte_record(rec) {
+                Ok(true) => {}
+                Ok(false) => return Ok(true),
+                Err(e) => return Err(csv_error(self.path, &e)),
+            }
+            let (line, byte) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
+            acc.rows_read += 1;
+            if !reserved && acc.rows_read % 4096 == 0 {
+                // Size the columns once from the bytes per row so far: fewer reallocations.
+                if let Some(size) = rows.size {
+                    let per_row = (byte / acc.rows_read).max(1);
+                    let end = rows.stop_at.unwrap_or(size).min(size);
+                    b.reserve(usize::try_from(end.saturating_sub(byte) / per_row).unwrap_or(0) + 1024);
+                }
+                reserved = true;
+            }
+            let spans = reader.position().line().saturating_sub(line);
+            self.one(rec, line, spans, b, acc, sink)?;
+        }
+    }
+
+    fn one(
+        &mut self,
+        rec: &csv::ByteRecord,
+        line: u64,
+        spans: u64,
+        b: &mut LogBuilder,
+        acc: &mut Accounting,
+        sink: &mut dyn RejectSink,
+    ) -> Result<(), LogError> {
+        let (cols, header, delimiter) = (self.cols, self.header, self.delimiter);
+        let row = Row::new(rec, line, self.path, header)?;
+        let mut reject = |reason: Reason, case: Option<&str>, detail: String| {
+            let r = Reject { line, reason, case: case.map(str::to_owned), detail, row: row.raw(delimiter) };
+            acc.reject(r, sink).map_err(|e| LogError::io("the rejects file", e))
+        };
+        if rec.len() != header.len() {
+            let hint = if spans > 1 { "; a quote opened on this line may not be closed" } else { "" };
+            let detail = format!("{} fields where the header has {}{hint}", rec.len(), header.len());
+            return reject(Reason::WrongFieldCount, None, detail);
+        }
+        if let Some(&(name, i)) = self.used.iter().find(|&&(_, i)| rec[i].len() > MAX_FIELD) {
+            let detail = format!("the {name} field is {} bytes long (at most {MAX_FIELD})", rec[i].len());
+            return reject(Reason::FieldTooLong, None, detail);
+        }
+        let case_id = row.text(cols.case)?;
+        if case_id.is_empty() {
+            return reject(Reason::MissingCaseId, None, format!("the ticket id (column `{}`) is empty", header[cols.case]));
+        }
+        let activity = row.text(cols.activity)?;
+        if activity.is_empty() {
+            let detail = format!("the activity (column `{}`) is empty", header[cols.activity]);
+            return reject(Reason::MissingActivity, Some(case_id), detail);
+        }
+        let time = match self.times.parse(row.text(cols.timestamp)?) {
+            Ok(t) => t,
+            Err(e) => return reject(reason_of(&e), Some(case_id), e.to_string()),
+        };
+        let lifecycle_value = row.opt(cols.lifecycle)?;
+        if let (Some(want), Some(have)) = (&self.lifecycle, lifecycle_value)
+            && have.to_lowercase() != *want
+        {
+            acc.filtered += 1;
+            return Ok(());
+        }
+        if b.event_count() >= MAX_EVENTS {
+            return Err(LogError::TooLarge { path: self.path.to_path_buf(), line, max: MAX_EVENTS });
+        }
+        let case = b.case(case_id);
+        let extras = Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
+        b.event(case, activity, time, extras);
+        acc.accepted += 1;
+        if cols.has_case_fields() && !self.memo.unchanged(case, rec, cols) {
+            case_fields(b, acc, &row, cols, case, case_id)?;
+        }
+        Ok(())
+    }
 }
 
 /// The ticket-level fields of the previous row: a row of the same ticket with the same values
