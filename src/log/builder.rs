@@ -163,6 +163,15 @@ impl LogBuilder {
 
     /// Adds one event of `case`. The caller checks [`MAX_EVENTS`] first.
     pub fn event(&mut self, case: CaseIdx, activity: &str, time: Time, extras: Extras<'_>) {
+        let a = self.log.activities.intern(activity);
+        let values = &mut self.log.values;
+        let mut sym = |v: Option<&str>| v.filter(|s| !s.is_empty()).map_or(Sym::NONE, |s| values.intern(s));
+        let syms = [sym(extras.role), sym(extras.resource), sym(extras.lifecycle)];
+        self.push(case, a, time, syms);
+    }
+
+    /// Adds one event whose strings are already interned: role, resource, lifecycle.
+    fn push(&mut self, case: CaseIdx, activity: Sym, time: Time, [role, resource, lifecycle]: [Sym; 3]) {
         let c = case.index();
         if self.in_order {
             let last = self.last_time[c];
@@ -172,18 +181,84 @@ impl LogBuilder {
             self.last_time[c] = time;
         }
         self.case.push(case.0);
-        let a = self.log.activities.intern(activity);
-        self.log.activity.push(a);
+        self.log.activity.push(activity);
         self.log.time.push(time);
-        let values = &mut self.log.values;
-        let mut put = |col: &mut Option<Vec<Sym>>, v: Option<&str>| {
+        let events = &mut self.log.events;
+        for (col, v) in [(&mut events.role, role), (&mut events.resource, resource), (&mut events.lifecycle, lifecycle)]
+        {
             if let Some(col) = col {
-                col.push(v.filter(|s| !s.is_empty()).map_or(Sym::NONE, |s| values.intern(s)));
+                col.push(v);
             }
-        };
-        put(&mut self.log.events.role, extras.role);
-        put(&mut self.log.events.resource, extras.resource);
-        put(&mut self.log.events.lifecycle, extras.lifecycle);
+        }
+    }
+
+    /// Appends the events `other` read from the rest of the same file, as if this builder had
+    /// read them itself: strings are re-interned (O(distinct strings of `other`)), tickets that
+    /// both parts hold become one, and ticket-level values keep this builder's first value.
+    /// Returns the conflicts as `(ticket id, field, other's value, kept value)`.
+    pub fn append(&mut self, other: LogBuilder) -> Vec<(String, &'static str, String, String)> {
+        let LogBuilder { log: mut o, case: o_case, in_order, attributes: o_attributes, .. } = other;
+        self.in_order &= in_order;
+        let acts: Vec<Sym> = o.activities.iter().map(|(_, s)| self.log.activities.intern(s)).collect();
+        let vals: Vec<Sym> = o.values.iter().map(|(_, s)| self.log.values.intern(s)).collect();
+        let cases: Vec<CaseIdx> = o.case_ids.iter().map(|(_, id)| self.case(id)).collect();
+        let col = |c: &Option<Vec<Sym>>, i: usize| c.as_ref().map_or(Sym::NONE, |v| v[i]);
+        let mut conflicts = Vec::new();
+        for (i, &case) in cases.iter().enumerate() {
+            let id = || o.case_ids.resolve(Sym(u32::try_from(i).unwrap_or(u32::MAX))).to_owned();
+            for (field, name, column) in [
+                (CaseField::Customer, "customer", &o.cases.customer),
+                (CaseField::Class, "class", &o.cases.class),
+                (CaseField::Channel, "channel", &o.cases.channel),
+                (CaseField::Business, "business", &o.cases.business),
+            ] {
+                let v = col(column, i);
+                if v.is_some() {
+                    let value = o.values.resolve(v);
+                    if let Some(kept) = self.set_case_value(case, field, value) {
+                        conflicts.push((id(), name, value.to_owned(), kept));
+                    }
+                }
+            }
+            if let Some(t) = o.cases.tier.as_ref().map(|t| t[i]).filter(|&t| t > 0)
+                && let Some(kept) = self.set_tier(case, t)
+            {
+                conflicts.push((id(), "tier", t.to_string(), kept.to_string()));
+            }
+        }
+        for a in o_attributes {
+            let (k, v) = (o.values.resolve(a.key), o.values.resolve(a.value));
+            self.case_attribute(cases[a.case.index()], k, v);
+        }
+        drop((std::mem::take(&mut o.values), std::mem::take(&mut o.case_ids), std::mem::take(&mut o.activities)));
+        drop(std::mem::take(&mut o.cases));
+        // Column by column, each of `other`'s freed once copied: the peak holds one extra column.
+        for (&c, &t) in o_case.iter().zip(&o.time) {
+            let c = cases[c as usize];
+            if self.in_order {
+                let last = self.last_time[c.index()];
+                if (last.is_some() || t.is_some()) && (t < last || (last.is_some() && !t.is_some())) {
+                    self.in_order = false;
+                }
+                self.last_time[c.index()] = t;
+            }
+            self.case.push(c.0);
+        }
+        drop(o_case);
+        self.log.time.extend_from_slice(&std::mem::take(&mut o.time));
+        self.log.activity.extend(std::mem::take(&mut o.activity).into_iter().map(|a| acts[a.index()]));
+        let val = |s: Sym| if s.is_some() { vals[s.index()] } else { Sym::NONE };
+        let mine = &mut self.log.events;
+        for (into, from) in [
+            (&mut mine.role, &mut o.events.role),
+            (&mut mine.resource, &mut o.events.resource),
+            (&mut mine.lifecycle, &mut o.events.lifecycle),
+        ] {
+            if let (Some(into), Some(from)) = (into, from.take()) {
+                into.extend(from.into_iter().map(val));
+            }
+        }
+        conflicts
     }
 
     /// Sets a ticket-level field. The first non-empty value wins; returns the kept value when

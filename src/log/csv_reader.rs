@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::log::accounting::{Accounting, NoteKind, Reason, Reject, RejectSink};
 use crate::log::builder::{CaseField, Extras, LogBuilder, MAX_EVENTS, Present};
 use crate::log::columns::Columns;
+use crate::log::csv_split;
 use crate::log::error::LogError;
 use crate::log::event_log::{CaseIdx, EventLog};
 use crate::log::input;
@@ -154,17 +155,44 @@ pub fn read_csv(
     opts: &ReadOptions,
     sink: &mut dyn RejectSink,
 ) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
-    let text = input::open_text(path, opts.encoding)?;
+    let mut text = input::open_text(path, opts.encoding)?;
     let size = if input::is_gzip(path)? { None } else { std::fs::metadata(path).ok().map(|m| m.len()) };
-    read_csv_from(path, text, size, opts, sink)
+    let mut split = None;
+    if let Some(size) = size
+        && size >= csv_split::MIN_SPLIT_BYTES
+        && opts.encoding == Encoding::Utf8
+    {
+        let mut head = [0u8; 3];
+        let n = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)).unwrap_or(0);
+        let skip = if n == 3 && head == *b"\xef\xbb\xbf" { 3 } else { 0 };
+        let utf16 = n >= 2 && (head[..2] == [0xff, 0xfe] || head[..2] == [0xfe, 0xff]);
+        if !utf16 && let Some(cut) = csv_split::cut_point(path, size)? {
+            split = Some((size, skip, cut));
+        }
+    }
+    text.fill_buf().map_err(|e| LogError::io(path, e))?;
+    read_csv_inner(path, text, size, split, opts, sink)
 }
 
 /// Reads a CSV log from `text` (already UTF-8); `path` names it in messages and `size`, when known,
 /// sizes the columns up front.
 pub fn read_csv_from(
     path: &Path,
+    text: impl BufRead,
+    size: Option<u64>,
+    opts: &ReadOptions,
+    sink: &mut dyn RejectSink,
+) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
+    read_csv_inner(path, text, size, None, opts, sink)
+}
+
+/// [`read_csv_from`], reading the rows in two halves when `split` gives the file's size, the
+/// bytes before the text stream (a byte-order mark) and where to cut.
+pub(crate) fn read_csv_inner(
+    path: &Path,
     mut text: impl BufRead,
     size: Option<u64>,
+    split: Option<(u64, u64, u64)>,
     opts: &ReadOptions,
     sink: &mut dyn RejectSink,
 ) -> Result<(EventLog, Accounting, CsvInfo), LogError> {
@@ -188,8 +216,24 @@ pub fn read_csv_from(
     let mut acc = Accounting::default();
     let (cols, info, present) = resolve_columns(path, &header, delimiter, opts, &mut acc)?;
     let mut b = LogBuilder::new(present);
-    let mut part = Part::new(path, &header, &cols, delimiter, opts);
-    part.read_rows(&mut reader, &mut rec, &mut b, &mut acc, sink, Rows { stop_at: None, size })?;
+    if let Some(split) = split {
+        csv_split::read_split(
+            path,
+            &mut reader,
+            &header,
+            &cols,
+            present,
+            opts,
+            delimiter,
+            split,
+            &mut b,
+            &mut acc,
+            sink,
+        )?;
+    } else {
+        let mut part = Part::new(path, &header, &cols, delimiter, opts);
+        part.read_rows(&mut reader, &mut rec, &mut b, &mut acc, sink, Rows { stop_at: None, size })?;
+    }
     Ok((b.finish(), acc, info))
 }
 
@@ -242,7 +286,13 @@ pub(crate) struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    pub(crate) fn new(path: &'a Path, header: &'a [String], cols: &'a Columns, delimiter: u8, opts: &ReadOptions) -> Self {
+    pub(crate) fn new(
+        path: &'a Path,
+        header: &'a [String],
+        cols: &'a Columns,
+        delimiter: u8,
+        opts: &ReadOptions,
+    ) -> Self {
         Part {
             path,
             header,
@@ -278,7 +328,7 @@ impl<'a> Part<'a> {
             }
             let (line, byte) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
             acc.rows_read += 1;
-            if !reserved && acc.rows_read % 4096 == 0 {
+            if !reserved && acc.rows_read.is_multiple_of(4096) {
                 // Size the columns once from the bytes per row so far: fewer reallocations.
                 if let Some(size) = rows.size {
                     let per_row = (byte / acc.rows_read).max(1);
@@ -318,7 +368,11 @@ impl<'a> Part<'a> {
         }
         let case_id = row.text(cols.case)?;
         if case_id.is_empty() {
-            return reject(Reason::MissingCaseId, None, format!("the ticket id (column `{}`) is empty", header[cols.case]));
+            return reject(
+                Reason::MissingCaseId,
+                None,
+                format!("the ticket id (column `{}`) is empty", header[cols.case]),
+            );
         }
         let activity = row.text(cols.activity)?;
         if activity.is_empty() {
@@ -340,7 +394,8 @@ impl<'a> Part<'a> {
             return Err(LogError::TooLarge { path: self.path.to_path_buf(), line, max: MAX_EVENTS });
         }
         let case = b.case(case_id);
-        let extras = Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
+        let extras =
+            Extras { role: row.opt(cols.role)?, resource: row.opt(cols.resource)?, lifecycle: lifecycle_value };
         b.event(case, activity, time, extras);
         acc.accepted += 1;
         if cols.has_case_fields() && !self.memo.unchanged(case, rec, cols) {

@@ -5,6 +5,7 @@ pub mod accounting;
 pub mod builder;
 pub mod columns;
 pub mod csv_reader;
+pub mod csv_split;
 pub mod error;
 pub mod event_log;
 pub mod input;
