@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::cli::args::{MapArgs, MapFailOn, MapFormat};
 use crate::cli::exit::Exit;
-use crate::model::diagnostic;
+use crate::cli::process_arg;
 use crate::model::library;
 use crate::model::touchpoint::{self, Matrix};
 use crate::render::matrix;
@@ -14,11 +14,9 @@ use crate::render::matrix;
 pub fn run(args: &MapArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let lib = library::load(std::slice::from_ref(&args.processes));
     if lib.has_errors() {
-        let mut err = std::io::stderr().lock();
-        let errors: Vec<_> = lib.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        diagnostic::write_text(&mut err, &errors, |f| lib.source(f))?;
+        process_arg::print_errors(&lib)?;
         writeln!(
-            err,
+            std::io::stderr().lock(),
             "error: the process library in {} is invalid; run `flowaudit validate {}`",
             args.processes.display(),
             args.processes.display()

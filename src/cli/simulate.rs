@@ -7,7 +7,7 @@ use anyhow::Context as _;
 
 use crate::cli::args::SimulateArgs;
 use crate::cli::exit::Exit;
-use crate::model::diagnostic;
+use crate::cli::process_arg;
 use crate::model::library;
 use crate::model::process::Process;
 use crate::model::touchpoint::TouchpointMap;
@@ -25,11 +25,9 @@ pub fn run(args: &SimulateArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         .is_some_and(|d| fs::canonicalize(&path).ok().and_then(|p| p.parent().map(|p| p == d)).unwrap_or(false));
     let lib = library::load(&[if in_dir { args.processes.clone() } else { path.clone() }]);
     if lib.has_errors() {
-        let mut err = io::stderr().lock();
-        let errors: Vec<_> = lib.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        diagnostic::write_text(&mut err, &errors, |f| lib.source(f))?;
+        process_arg::print_errors(&lib)?;
         writeln!(
-            err,
+            io::stderr().lock(),
             "error: the process library is invalid; run `flowaudit validate {}` and fix it first",
             if in_dir { args.processes.display() } else { path.display() }
         )?;
