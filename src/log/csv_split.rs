@@ -2,7 +2,7 @@
 //! each half is read by the same row rules on its own core, and the second half is appended to
 //! the first.
 //!
-//! Owns [`read_split`]. The cut is only trusted when the first half's records end exactly at it:
+//! Owns `read_split`. The cut is only trusted when the first half's records end exactly at it:
 //! a quoted field holding line breaks could straddle it, and then the first half simply reads on
 //! to the end and the second half's work is dropped, so the result is always the one a single
 //! pass gives. Rejected rows of the second half wait in memory until the first half has written
