@@ -11,5 +11,6 @@
 pub mod cli;
 pub mod log;
 pub mod model;
+pub mod net;
 pub mod render;
 pub mod simulate;

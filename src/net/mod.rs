@@ -1,0 +1,4 @@
+//! Petri nets: the form processes take for conformance checking, and PNML import.
+
+pub mod petri;
+pub mod pnml;
