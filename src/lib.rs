@@ -9,6 +9,7 @@
 //! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 
 pub mod cli;
+pub mod conformance;
 pub mod log;
 pub mod model;
 pub mod net;

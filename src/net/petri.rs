@@ -104,9 +104,10 @@ impl PetriNet {
     }
 }
 
+/// Small nets for tests elsewhere in the crate.
 #[cfg(test)]
-mod tests {
-    use super::{Marking, PetriNet, Place, PlaceIdx, Transition, TransitionIdx};
+pub(crate) mod tests_support {
+    use super::{Marking, PetriNet, Place, PlaceIdx, Transition};
 
     /// The golden net of `docs/metrics.md`: p0 -a-> p1 -b-> p2 -c-> p3.
     pub(crate) fn abc() -> PetriNet {
@@ -123,6 +124,12 @@ mod tests {
             .collect();
         PetriNet { places, transitions, initial: Marking(vec![1, 0, 0, 0]), final_marking: Marking(vec![0, 0, 0, 1]) }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TransitionIdx;
+    use super::tests_support::abc;
 
     #[test]
     fn fires_in_sequence_to_the_final_marking() {

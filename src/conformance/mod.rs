@@ -1,0 +1,5 @@
+//! Conformance: alignments of tickets with their process, and the figures built on them.
+
+#[cfg(test)]
+mod agreement;
+pub mod alignment;
