@@ -5,6 +5,10 @@
 //!
 //! - [`model`]: process definitions in YAML, their validation with `file:line:column`, the process
 //!   graph (petgraph) and the business x channel touchpoint map.
+//! - [`log`]: ticket event logs: streaming CSV and XES readers, interning, row accounting,
+//!   timestamps, log profiles, activity mapping and variants.
+//! - [`net`]: Petri nets and PNML import.
+//! - [`conformance`]: optimal alignments of traces with nets (the conformance engine, growing).
 //! - [`render`]: deterministic writers (tables; process maps as they land).
 //! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 
