@@ -148,3 +148,50 @@ proptest::proptest! {
         }
     }
 }
+
+/// End to end on the bundled processes: tickets `simulate` writes without a deviation align with
+/// the compiled net at cost 0; those with a recorded deviation that changes the activity order
+/// cost at least 1 (a wrong department changes no activity, so it may cost 0).
+#[test]
+fn simulated_tickets_cost_what_their_ground_truth_says() {
+    use std::io::Cursor;
+
+    use crate::log::csv_reader::read_csv_from;
+    use crate::log::mapping::ActivityMapping;
+    use crate::model::library;
+    use crate::net::compile::compile;
+    use crate::simulate::config::SimConfig;
+    use crate::simulate::engine::simulate;
+
+    let lib = library::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("processes")]);
+    for process in &lib.processes {
+        let mut csv = Vec::new();
+        simulate(process, lib.touchpoints.as_ref(), &SimConfig::new(300, 11, 0.3, "2026-10").unwrap(), &mut csv)
+            .unwrap();
+        let text = String::from_utf8(csv.clone()).unwrap();
+        let (log, _, _) =
+            read_csv_from(Path::new("sim.csv"), Cursor::new(csv), None, &ReadOptions::default(), &mut NoSink).unwrap();
+        let mapping = ActivityMapping::new(&log, process, &[], "").unwrap();
+        let net = compile(process);
+        let aligner = Aligner::new(&net, 5_000_000);
+        let mut truth: BTreeMap<String, String> = BTreeMap::new();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            truth.insert(f[0].to_owned(), f[f.len() - 1].to_owned());
+        }
+        for c in log.case_indices() {
+            let trace: Vec<Option<usize>> = log
+                .trace(c)
+                .iter()
+                .map(|&a| mapping.step_of[a.index()].and_then(|s| aligner.label(&process.step(s).id)))
+                .collect();
+            let cost = aligner.align(&trace).unwrap().cost;
+            let dev = &truth[log.case_id(c)];
+            if dev.is_empty() {
+                assert_eq!(cost, 0, "{}: clean ticket {} costs {cost}", process.id, log.case_id(c));
+            } else if !dev.starts_with("wrong-department") {
+                assert!(cost >= 1, "{}: ticket {} with `{dev}` costs 0", process.id, log.case_id(c));
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 //! Petri nets: the form processes take for conformance checking, and PNML import.
 
+pub mod compile;
 pub mod petri;
 pub mod pnml;
