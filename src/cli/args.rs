@@ -24,6 +24,8 @@ pub enum Command {
     /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
+    Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
     Simulate(SimulateArgs),
 }
@@ -125,6 +127,20 @@ pub struct LogStatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
     pub format: StatsFormat,
+}
+
+/// `flowaudit export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The process: an id from the process directory or a file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where ids are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Where to write the workflow net as PNML.
+    #[arg(long, value_name = "FILE")]
+    pub pnml: PathBuf,
 }
 
 /// `flowaudit simulate`.

@@ -3,6 +3,7 @@
 
 mod args;
 mod exit;
+mod export;
 mod log_input;
 mod log_stats;
 mod map;
