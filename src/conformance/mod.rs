@@ -3,3 +3,4 @@
 #[cfg(test)]
 mod agreement;
 pub mod alignment;
+pub mod fitness;
