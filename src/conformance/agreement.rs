@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::conformance::alignment::Aligner;
+use crate::conformance::fitness::TraceResult;
 use crate::log::accounting::NoSink;
 use crate::log::options::ReadOptions;
 use crate::log::read;
@@ -16,31 +17,33 @@ fn fixture(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(p)
 }
 
-/// Per-case costs of `log` against `net`, each variant aligned once.
-fn costs(log: &str, net: &str) -> BTreeMap<String, u32> {
+/// Per-case costs and trace fitness of `log` against `net`, each variant aligned once.
+fn costs(log: &str, net: &str) -> BTreeMap<String, (u32, f64)> {
     let read = read::read(&fixture(log), &ReadOptions::default(), &mut NoSink).unwrap();
     let net = read_pnml(&fixture(net)).unwrap();
     let aligner = Aligner::new(&net, 50_000_000);
     let log = &read.log;
     let variants = Variants::of(log);
-    let per_variant: Vec<u32> = variants
+    let empty = aligner.align(&[]).unwrap().cost;
+    let per_variant: Vec<(u32, f64)> = variants
         .list
         .iter()
         .map(|v| {
             let trace: Vec<Option<usize>> =
                 log.trace(v.example).iter().map(|&a| aligner.label(log.activity_name(a))).collect();
-            aligner.align(&trace).unwrap().cost
+            let r = TraceResult { alignment: Some(aligner.align(&trace).unwrap()), len: trace.len(), tickets: 1 };
+            (r.alignment.as_ref().unwrap().cost, r.fitness(empty).unwrap())
         })
         .collect();
     log.case_indices().map(|c| (log.case_id(c).to_owned(), per_variant[variants.of_case[c.index()] as usize])).collect()
 }
 
-fn reference(file: &str) -> BTreeMap<String, u32> {
+fn reference(file: &str) -> BTreeMap<String, (u32, f64)> {
     let mut r = csv::Reader::from_path(fixture(file)).unwrap();
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            (rec[0].to_owned(), rec[1].parse().unwrap())
+            (rec[0].to_owned(), (rec[1].parse().unwrap(), rec[2].parse().unwrap()))
         })
         .collect()
 }
@@ -49,8 +52,16 @@ fn agree(log: &str, net: &str, expected: &str) {
     let ours = costs(log, net);
     let theirs = reference(expected);
     assert_eq!(ours.len(), theirs.len(), "{log}: case count");
-    let differ: Vec<_> = theirs.iter().filter(|(c, cost)| ours.get(*c) != Some(cost)).take(5).collect();
-    assert!(differ.is_empty(), "{log} vs {net}: first disagreements (case, PM4Py cost): {differ:?}");
+    let differ: Vec<_> =
+        theirs.iter().filter(|(c, (cost, _))| ours.get(*c).map(|o| o.0) != Some(*cost)).take(5).collect();
+    assert!(differ.is_empty(), "{log} vs {net}: first disagreements (case, PM4Py cost, fitness): {differ:?}");
+    let fitness: Vec<_> =
+        theirs.iter().filter(|(c, (_, f))| ours.get(*c).is_none_or(|o| (o.1 - f).abs() > 1e-9)).take(5).collect();
+    assert!(
+        fitness.is_empty(),
+        "{log} vs {net}: trace fitness differs from PM4Py's on {fitness:?} (ours: {:?})",
+        fitness.iter().map(|(c, _)| ours.get(*c)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
