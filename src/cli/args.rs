@@ -15,7 +15,6 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-#[expect(clippy::large_enum_variant, reason = "parsed once per run; boxing would only add noise to the handlers")]
 pub enum Command {
     /// Check process definitions and the touchpoint map; report every error with its file, line and column.
     Validate(ValidateArgs),
@@ -24,6 +23,8 @@ pub enum Command {
     /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Check tickets against their process: optimal alignments, conformance rate, fitness, skipped and unexpected steps.
+    Check(CheckArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -127,6 +128,41 @@ pub struct LogStatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
     pub format: StatsFormat,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A summary with the most skipped and unexpected steps.
+    Text,
+    /// Every log-level figure.
+    Json,
+}
+
+/// `flowaudit check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// How to read the log.
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The process: an id from the process directory, a process file, or a Petri net (.pnml).
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where ids are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Write one row per ticket (`case_id,cost,fitness,fits,alignment`) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub per_trace: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Exit with 1 when the conformance rate is below this share (0.0-1.0).
+    #[arg(long, value_name = "R")]
+    pub min_rate: Option<f64>,
+    /// Most search states per variant; a variant past it is reported as not computed.
+    #[arg(long, default_value_t = 10_000_000, value_name = "N")]
+    pub budget: u64,
 }
 
 /// `flowaudit export`.

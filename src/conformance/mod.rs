@@ -3,4 +3,5 @@
 #[cfg(test)]
 mod agreement;
 pub mod alignment;
+pub mod check;
 pub mod fitness;

@@ -1,5 +1,6 @@
 //! The integration tests: one binary that drives the real `flowaudit` executable.
 
+mod check;
 mod export;
 mod harness;
 mod logs;
