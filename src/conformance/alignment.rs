@@ -9,15 +9,17 @@
 //! standard cost of `docs/metrics.md`, the second breaks ties toward fewer silent moves as PM4Py's
 //! 10000/1 costs do, without changing the optimal deviation count.
 //!
-//! This first engine is Dijkstra's algorithm with duplicate-state detection (a hash map of the
-//! best cost per state): exact, O(S log S) for the S states it settles, which on nets full of
-//! concurrency can be many. A budget of states bounds the work: past it a variant is reported as
-//! not computed, never guessed.
+//! This first engine is Dijkstra's algorithm with duplicate-state detection: each state is
+//! stored once, in a node array, and a hash table maps states to their best node. A marking's
+//! hash is linear in its tokens (a fixed random key per place), so a move updates it in O(1) and
+//! the table never rehashes markings. Exact, O(S log S) for the S states it settles, which on
+//! nets full of concurrency can be many (no heuristic yet). A budget of states bounds the work:
+//! past it a variant is reported as not computed, never guessed.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use hashbrown::HashMap;
+use hashbrown::HashTable;
 
 use crate::net::petri::{Marking, PetriNet, TransitionIdx};
 
@@ -66,12 +68,71 @@ pub struct Aligner<'n> {
     pub labels: Vec<String>,
     /// Most states one trace may settle.
     pub budget: u64,
+    /// A fixed pseudo-random 64-bit key per place: a marking's hash is the wrapping sum of key x
+    /// tokens, so firing a transition changes it by a per-transition delta in O(1) instead of
+    /// rehashing every place.
+    zobrist: Vec<u64>,
+    /// The hash change of firing each transition.
+    delta: Vec<u64>,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct State {
-    marking: Marking,
+/// A search node: a state (marking and trace position), how it was reached and at what cost.
+struct Node {
+    marking: Box<[u32]>,
+    /// The marking's linear hash (see [`Aligner::zobrist`]).
+    mhash: u64,
     pos: u32,
+    cost: (u32, u32),
+    parent: u32,
+    mv: Option<Move>,
+}
+
+/// The search's memory: every node once, and a table from each state to its best node.
+struct Search {
+    nodes: Vec<Node>,
+    table: HashTable<u32>,
+}
+
+/// A state's hash from its marking's linear hash and its trace position (the `MurmurHash3` finaliser
+/// spreads the bits, since the table takes its tag from the top ones).
+fn state_hash(mhash: u64, pos: u32) -> u64 {
+    let mut h = mhash ^ u64::from(pos).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+impl Search {
+    /// Records `marking, pos` reached at `cost` unless it is known at no more; returns the new node.
+    fn offer(&mut self, marking: &[u32], mhash: u64, pos: u32, cost: (u32, u32), parent: u32, mv: Move) -> Option<u32> {
+        let h = state_hash(mhash, pos);
+        let Search { nodes, table } = self;
+        let id = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+        let same = |&i: &u32| {
+            let n = &nodes[i as usize];
+            n.mhash == mhash && n.pos == pos && *n.marking == *marking
+        };
+        match table.find_mut(h, same) {
+            Some(known) if nodes[*known as usize].cost <= cost => return None,
+            Some(known) => *known = id,
+            None => {
+                table.insert_unique(h, id, |&i| {
+                    let n: &Node = &nodes[i as usize];
+                    state_hash(n.mhash, n.pos)
+                });
+            }
+        }
+        nodes.push(Node { marking: marking.into(), mhash, pos, cost, parent, mv: Some(mv) });
+        Some(id)
+    }
+
+    /// Whether node `id` is still the best for its state (not superseded since it was queued).
+    fn current(&self, id: u32) -> bool {
+        let n = &self.nodes[id as usize];
+        self.table.find(state_hash(n.mhash, n.pos), |&i| i == id).is_some()
+    }
 }
 
 impl<'n> Aligner<'n> {
@@ -85,7 +146,28 @@ impl<'n> Aligner<'n> {
                 by_label[li].push(TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)));
             }
         }
-        Aligner { net, by_label, labels, budget }
+        let mut x = 0x853c_49e6_748f_ea9b_u64;
+        let zobrist: Vec<u64> = (0..net.places.len())
+            .map(|_| {
+                x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = x;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                z ^ (z >> 31)
+            })
+            .collect();
+        let delta = net
+            .transitions
+            .iter()
+            .map(|t| {
+                let sum = |arcs: &[(crate::net::petri::PlaceIdx, u32)]| {
+                    arcs.iter()
+                        .fold(0u64, |h, &(p, w)| h.wrapping_add(zobrist[p.0 as usize].wrapping_mul(u64::from(w))))
+                };
+                sum(&t.outputs).wrapping_sub(sum(&t.inputs))
+            })
+            .collect();
+        Aligner { net, by_label, labels, budget, zobrist, delta }
     }
 
     /// The label index of `activity`, `None` when no transition has it (its events are always log moves).
@@ -97,58 +179,59 @@ impl<'n> Aligner<'n> {
     pub fn align(&self, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
         let net = self.net;
         let n = trace.len();
-        let start = State { marking: net.initial.clone(), pos: 0 };
-        let mut best: HashMap<State, ((u32, u32), u32)> = HashMap::new();
-        let mut nodes: Vec<(State, u32, Option<Move>)> = Vec::new();
+        let mut search = Search { nodes: Vec::new(), table: HashTable::new() };
+        let start: Box<[u32]> = net.initial.0.clone().into_boxed_slice();
+        let mhash =
+            start.iter().zip(&self.zobrist).fold(0u64, |h, (&n, &z)| h.wrapping_add(z.wrapping_mul(u64::from(n))));
+        let h = state_hash(mhash, 0);
+        search.table.insert_unique(h, 0, |_| h);
+        search.nodes.push(Node { marking: start, mhash, pos: 0, cost: (0, 0), parent: u32::MAX, mv: None });
         let mut heap = BinaryHeap::new();
-        best.insert(start.clone(), ((0, 0), 0));
-        nodes.push((start, u32::MAX, None));
         heap.push(Reverse(((0u32, 0u32), 0u32)));
         let mut settled = 0u64;
-        let transitions: Vec<TransitionIdx> =
-            (0..net.transitions.len()).map(|i| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX))).collect();
+        let mut scratch = Marking(Vec::new());
         while let Some(Reverse((cost, id))) = heap.pop() {
-            let (state, _, _) = nodes[id as usize].clone();
-            if best.get(&state).is_some_and(|&(c, _)| c < cost) {
+            if !search.current(id) {
                 continue;
             }
             settled += 1;
             if settled > self.budget {
                 return Err(AlignError::Budget(self.budget));
             }
-            let pos = state.pos as usize;
-            if pos == n && state.marking == net.final_marking {
-                return Ok(unwind(&nodes, id, cost, settled));
+            let node = &search.nodes[id as usize];
+            let (pos, here, mhash) = (node.pos, Marking(node.marking.to_vec()), node.mhash);
+            let p = pos as usize;
+            if p == n && here == net.final_marking {
+                return Ok(unwind(&search.nodes, id, cost, settled));
             }
-            let mut push = |marking: Marking, pos: u32, add: (u32, u32), mv: Move, heap: &mut BinaryHeap<_>| {
-                let succ = State { marking, pos };
-                let c = (cost.0 + add.0, cost.1 + add.1);
-                if best.get(&succ).is_some_and(|&(b, _)| b <= c) {
-                    return;
+            let mut step = |search: &mut Search, t: Option<TransitionIdx>, pos: u32, add: (u32, u32), mv: Move| {
+                scratch.0.clear();
+                scratch.0.extend_from_slice(&here.0);
+                let mut h = mhash;
+                if let Some(t) = t {
+                    net.fire(t, &mut scratch);
+                    h = h.wrapping_add(self.delta[t.0 as usize]);
                 }
-                let nid = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
-                best.insert(succ.clone(), (c, nid));
-                nodes.push((succ, id, Some(mv)));
-                heap.push(Reverse((c, nid)));
+                let c = (cost.0 + add.0, cost.1 + add.1);
+                if let Some(nid) = search.offer(&scratch.0, h, pos, c, id, mv) {
+                    heap.push(Reverse((c, nid)));
+                }
             };
-            if pos < n {
-                if let Some(l) = trace[pos] {
+            if p < n {
+                if let Some(l) = trace[p] {
                     for &t in &self.by_label[l] {
-                        if net.enabled(t, &state.marking) {
-                            let mut m = state.marking.clone();
-                            net.fire(t, &mut m);
-                            push(m, state.pos + 1, (0, 0), Move::Sync(pos, t), &mut heap);
+                        if net.enabled(t, &here) {
+                            step(&mut search, Some(t), pos + 1, (0, 0), Move::Sync(p, t));
                         }
                     }
                 }
-                push(state.marking.clone(), state.pos + 1, (1, 0), Move::Log(pos), &mut heap);
+                step(&mut search, None, pos + 1, (1, 0), Move::Log(p));
             }
-            for &t in &transitions {
-                if net.enabled(t, &state.marking) {
-                    let mut m = state.marking.clone();
-                    net.fire(t, &mut m);
-                    let add = if net.transition(t).label.is_some() { (1, 0) } else { (0, 1) };
-                    push(m, state.pos, add, Move::Model(t), &mut heap);
+            for (i, tr) in net.transitions.iter().enumerate() {
+                let t = TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX));
+                if net.enabled(t, &here) {
+                    let add = if tr.label.is_some() { (1, 0) } else { (0, 1) };
+                    step(&mut search, Some(t), pos, add, Move::Model(t));
                 }
             }
         }
@@ -157,11 +240,11 @@ impl<'n> Aligner<'n> {
 }
 
 /// The moves from the start to node `id`, following parent links.
-fn unwind(nodes: &[(State, u32, Option<Move>)], mut id: u32, cost: (u32, u32), states: u64) -> Alignment {
+fn unwind(nodes: &[Node], mut id: u32, cost: (u32, u32), states: u64) -> Alignment {
     let mut moves = Vec::new();
-    while let Some(mv) = nodes[id as usize].2 {
+    while let Some(mv) = nodes[id as usize].mv {
         moves.push(mv);
-        id = nodes[id as usize].1;
+        id = nodes[id as usize].parent;
     }
     moves.reverse();
     Alignment { cost: cost.0, silent: cost.1, moves, states }
