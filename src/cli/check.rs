@@ -13,8 +13,6 @@ use crate::cli::{log_input, process_arg};
 use crate::conformance::check::{CheckResult, check};
 use crate::conformance::fitness::{Summary, describe};
 use crate::log::event_log::EventLog;
-use crate::log::mapping::ActivityMapping;
-use crate::model::diagnostic;
 use crate::net::compile::compile;
 use crate::net::petri::PetriNet;
 use crate::net::pnml::read_pnml;
@@ -46,13 +44,7 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         (args.process.clone(), net, labels)
     } else {
         let process = process_arg::load(&args.process, &args.processes)?;
-        let explicit = profile.as_ref().map_or(&[][..], |p| &p.activities[..]);
-        let file = profile.as_ref().map_or("", |p| p.file.as_str());
-        let mapping = ActivityMapping::new(log, &process, explicit, file).map_err(|diags| {
-            let text = profile.as_ref().map(|p| p.text.as_str());
-            let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
-            anyhow::anyhow!("the log profile maps labels to steps `{}` does not have", process.id)
-        })?;
+        let mapping = log_input::map_activities(log, &process, profile.as_ref())?;
         let labels: Vec<Option<String>> =
             mapping.step_of.iter().map(|s| s.map(|s| process.step(s).id.clone())).collect();
         (process.id.clone(), compile(&process), labels)

@@ -7,11 +7,14 @@ use anyhow::Context;
 
 use crate::cli::args::LogArgs;
 use crate::log::accounting::{CsvRejects, NoSink};
+use crate::log::event_log::EventLog;
+use crate::log::mapping::ActivityMapping;
 use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
 use crate::log::profile::{FlagsGiven, Profile};
 use crate::log::read::{self, ReadLog};
 use crate::log::timestamp::{check_format, parse_zone};
 use crate::model::diagnostic;
+use crate::model::process::Process;
 
 /// The log profile `--mapping` names, if any; its problems are printed with their locations.
 pub fn profile(args: &LogArgs) -> anyhow::Result<Option<Profile>> {
@@ -24,6 +27,18 @@ pub fn profile(args: &LogArgs) -> anyhow::Result<Option<Profile>> {
             anyhow::bail!("the log profile {} is invalid", path.display())
         }
     }
+}
+
+/// The log's labels mapped onto `process`, the profile's own mappings first; a profile mapping to
+/// a step the process lacks is printed with its location.
+pub fn map_activities(log: &EventLog, process: &Process, profile: Option<&Profile>) -> anyhow::Result<ActivityMapping> {
+    let explicit = profile.map_or(&[][..], |p| &p.activities[..]);
+    let file = profile.map_or("", |p| p.file.as_str());
+    ActivityMapping::new(log, process, explicit, file).map_err(|diags| {
+        let text = profile.map(|p| p.text.as_str());
+        let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
+        anyhow::anyhow!("the log profile maps labels to steps `{}` does not have", process.id)
+    })
 }
 
 /// The read options the flags ask for, laid over the profile's.

@@ -6,10 +6,8 @@ use crate::cli::args::{LogStatsArgs, StatsFormat};
 use crate::cli::exit::Exit;
 use crate::cli::log_input;
 use crate::cli::process_arg;
-use crate::log::mapping::ActivityMapping;
 use crate::log::stats::LogStats;
 use crate::log::variants::Variants;
-use crate::model::diagnostic;
 use crate::render::table::Table;
 
 /// Runs `log stats`.
@@ -20,16 +18,8 @@ pub fn run(args: &LogStatsArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let mut stats = LogStats::of(&args.log.log.display().to_string(), &read, &variants);
     if let Some(id) = &args.process {
         let process = process_arg::load(id, &args.processes)?;
-        let explicit = profile.as_ref().map_or(&[][..], |p| &p.activities[..]);
-        let file = profile.as_ref().map_or("", |p| p.file.as_str());
-        match ActivityMapping::new(&read.log, &process, explicit, file) {
-            Ok(m) => stats.mapping = Some(m.summary(&read.log, &process)),
-            Err(diags) => {
-                let text = profile.as_ref().map(|p| p.text.as_str());
-                diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text)?;
-                anyhow::bail!("the log profile maps labels to steps `{}` does not have", process.id);
-            }
-        }
+        let mapping = log_input::map_activities(&read.log, &process, profile.as_ref())?;
+        stats.mapping = Some(mapping.summary(&read.log, &process));
     }
     match args.format {
         StatsFormat::Json => {

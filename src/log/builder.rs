@@ -170,16 +170,21 @@ impl LogBuilder {
         self.push(case, a, time, syms);
     }
 
-    /// Adds one event whose strings are already interned: role, resource, lifecycle.
-    fn push(&mut self, case: CaseIdx, activity: Sym, time: Time, [role, resource, lifecycle]: [Sym; 3]) {
-        let c = case.index();
+    /// Notes whether an event of `case` at `time` keeps the file grouped by ticket and in time
+    /// order (then [`LogBuilder::finish`] moves nothing).
+    fn track_order(&mut self, case: CaseIdx, time: Time) {
         if self.in_order {
-            let last = self.last_time[c];
-            if (last.is_some() || time.is_some()) && (time < last || (last.is_some() && !time.is_some())) {
+            let last = &mut self.last_time[case.index()];
+            if (last.is_some() || time.is_some()) && (time < *last || (last.is_some() && !time.is_some())) {
                 self.in_order = false;
             }
-            self.last_time[c] = time;
+            *last = time;
         }
+    }
+
+    /// Adds one event whose strings are already interned: role, resource, lifecycle.
+    fn push(&mut self, case: CaseIdx, activity: Sym, time: Time, [role, resource, lifecycle]: [Sym; 3]) {
+        self.track_order(case, time);
         self.case.push(case.0);
         self.log.activity.push(activity);
         self.log.time.push(time);
@@ -235,13 +240,7 @@ impl LogBuilder {
         // Column by column, each of `other`'s freed once copied: the peak holds one extra column.
         for (&c, &t) in o_case.iter().zip(&o.time) {
             let c = cases[c as usize];
-            if self.in_order {
-                let last = self.last_time[c.index()];
-                if (last.is_some() || t.is_some()) && (t < last || (last.is_some() && !t.is_some())) {
-                    self.in_order = false;
-                }
-                self.last_time[c.index()] = t;
-            }
+            self.track_order(c, t);
             self.case.push(c.0);
         }
         drop(o_case);

@@ -431,6 +431,15 @@ impl CaseMemo {
     }
 }
 
+/// The note for a ticket-level value that differs from the one kept (the first).
+pub(crate) fn case_value_changed(case_id: &str, field: &str, value: &str, kept: &str) -> String {
+    if field == "tier" {
+        format!("ticket {case_id}: tier {value} differs from {kept} on its earlier row; {kept} is kept")
+    } else {
+        format!("ticket {case_id}: {field} `{value}` differs from `{kept}` on its earlier row; `{kept}` is kept")
+    }
+}
+
 fn case_fields(
     b: &mut LogBuilder,
     acc: &mut Accounting,
@@ -448,9 +457,7 @@ fn case_fields(
         if let Some(value) = row.opt(col)?
             && let Some(kept) = b.set_case_value(case, field, value)
         {
-            acc.note(NoteKind::CaseValueChanged, row.line, || {
-                format!("ticket {case_id}: {name} `{value}` differs from `{kept}` on its earlier row; `{kept}` is kept")
-            });
+            acc.note(NoteKind::CaseValueChanged, row.line, || case_value_changed(case_id, name, value, &kept));
         }
     }
     if let Some(text) = row.opt(cols.tier)?
@@ -460,7 +467,7 @@ fn case_fields(
             Some(stars) => {
                 if let Some(kept) = b.set_tier(case, stars) {
                     acc.note(NoteKind::CaseValueChanged, row.line, || {
-                        format!("ticket {case_id}: tier {stars} differs from {kept} on its earlier row; {kept} is kept")
+                        case_value_changed(case_id, "tier", &stars.to_string(), &kept.to_string())
                     });
                 }
             }

@@ -17,7 +17,7 @@ use std::path::Path;
 use crate::log::accounting::{Accounting, EXAMPLES, NoteKind, Reject, RejectSink, Tally};
 use crate::log::builder::{LogBuilder, Present};
 use crate::log::columns::Columns;
-use crate::log::csv_reader::{Part, Rows};
+use crate::log::csv_reader::{Part, Rows, case_value_changed};
 use crate::log::error::LogError;
 use crate::log::options::ReadOptions;
 
@@ -116,9 +116,7 @@ pub(crate) fn read_split<R: Read>(
     }
     merge(acc, half.acc, lines_before);
     for (case, field, value, kept) in b.append(half.b) {
-        acc.note(NoteKind::CaseValueChanged, 0, || {
-            format!("ticket {case}: {field} `{value}` differs from `{kept}` on its earlier row; `{kept}` is kept")
-        });
+        acc.note(NoteKind::CaseValueChanged, 0, || case_value_changed(&case, field, &value, &kept));
     }
     Ok(())
 }

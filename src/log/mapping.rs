@@ -96,6 +96,9 @@ impl ActivityMapping {
             let id = StepId(u32::try_from(i).unwrap_or(u32::MAX));
             labels.extend(step.labels().map(|l| (l.to_owned(), id)));
         }
+        // Loose forms computed once, not per comparison: each log label meets every step label.
+        let loose_fixed: Vec<(String, StepId)> = fixed.iter().map(|&(l, s)| (loose(l), s)).collect();
+        let loose_labels: Vec<(String, StepId)> = labels.iter().map(|(l, s)| (loose(l), *s)).collect();
         let step_of = log
             .activities
             .iter()
@@ -108,11 +111,7 @@ impl ActivityMapping {
                     .or_else(|| labels.iter().find(|(l, _)| l == label).map(|&(_, s)| s))
                     .or_else(|| {
                         let want = loose(label);
-                        fixed
-                            .iter()
-                            .find(|(l, _)| loose(l) == want)
-                            .map(|&(_, s)| s)
-                            .or_else(|| labels.iter().find(|(l, _)| loose(l) == want).map(|&(_, s)| s))
+                        loose_fixed.iter().chain(&loose_labels).find(|(l, _)| *l == want).map(|&(_, s)| s)
                     })
             })
             .collect();
