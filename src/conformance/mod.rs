@@ -5,3 +5,5 @@ mod agreement;
 pub mod alignment;
 pub mod check;
 pub mod fitness;
+pub mod marking_equation;
+pub mod simplex;

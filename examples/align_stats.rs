@@ -1,0 +1,59 @@
+//! Per-variant search statistics: `cargo run --release --example align_stats -- LOG NET.pnml [N]`
+//! prints the N slowest variants (states expanded, time, length, cost) and the totals.
+
+use std::time::Instant;
+
+use flowaudit::conformance::alignment::{Aligner, Heuristic};
+use flowaudit::log::accounting::NoSink;
+use flowaudit::log::options::ReadOptions;
+use flowaudit::log::read;
+use flowaudit::log::variants::Variants;
+use flowaudit::net::pnml::read_pnml;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(log), Some(net)) = (args.get(1), args.get(2)) else {
+        anyhow::bail!("usage: align_stats LOG NET.pnml [N]");
+    };
+    let top: usize = args.get(3).map_or(Ok(10), |s| s.parse())?;
+    let read = read::read(log.as_ref(), &ReadOptions::default(), &mut NoSink)?;
+    let net = read_pnml(net.as_ref())?;
+    let mut aligner = Aligner::new(&net, u64::MAX);
+    if std::env::var_os("ALIGN_DIJKSTRA").is_some() {
+        aligner.heuristic = Heuristic::Zero;
+    }
+    let log = &read.log;
+    let variants = Variants::of(log);
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let only: Option<usize> = std::env::var("ALIGN_ONLY").ok().and_then(|s| s.parse().ok());
+    for (v, var) in variants.list.iter().enumerate() {
+        if only.is_some_and(|o| o != v) {
+            continue;
+        }
+        let trace: Vec<Option<usize>> =
+            log.trace(var.example).iter().map(|&a| aligner.label(log.activity_name(a))).collect();
+        let t = Instant::now();
+        let a = aligner.align(&trace)?;
+        let secs = t.elapsed().as_secs_f64();
+        if secs > 0.5 {
+            eprintln!("slow: variant {v} len {} cost {} states {} {secs:.2} s", trace.len(), a.cost, a.states);
+        }
+        rows.push((secs, a.states, trace.len(), a.cost, v));
+    }
+    let total = started.elapsed().as_secs_f64();
+    let states: u64 = rows.iter().map(|r| r.1).sum();
+    for c in 0..3 {
+        let (n, st, tm) = rows
+            .iter()
+            .filter(|r| r.3 == c || (c == 2 && r.3 > 2))
+            .fold((0, 0, 0.0), |a, r| (a.0 + 1, a.1 + r.1, a.2 + r.0));
+        println!("cost {c}{}: variants {n} states {st} time {tm:.3} s", if c == 2 { "+" } else { "" });
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("variants {} states {} time {:.3} s", rows.len(), states, total);
+    for (t, s, len, cost, v) in rows.iter().filter(|r| std::env::var_os("ALIGN_FIT").is_none() || r.3 == 0).take(top) {
+        println!("variant {v:>5} len {len:>4} cost {cost:>3} states {s:>9} {t:.4} s");
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The marking-equation heuristic: a lower bound on the cost of completing an alignment, used by
+//! the A* search of [`crate::conformance::alignment`].
+//!
+//! Owns [`MarkingEquation`]. From a state (marking `m`, events left with label counts `k`), any
+//! completion fires each transition some number of times as a model move (`x_t`) or a
+//! synchronous move (`s_t`) and skips some events per label (`y_l`). Their counts must satisfy
+//! the net's marking equation `m + C (x + s) = m_final` and, per label, `sum of s_t over the
+//! label's transitions + y_l = k_l`. Minimising the alignment cost over real non-negative counts
+//! is a linear program whose optimum never exceeds the true remaining cost (the order of moves
+//! is forgotten, nothing else): an admissible and consistent heuristic (van Dongen, *Efficiently
+//! computing alignments*, BPM 2018; Adriansyah's thesis, 2014). Events whose activity the net
+//! does not have form one more label with no transition, so they can only be skipped.
+//!
+//! The program's matrix and costs depend only on the net, so one [`Lp`] per search is
+//! warm-started from state to state; each state changes only the right-hand side.
+//! Size: `places + labels + 1` rows, `transitions + visible transitions + labels + 1` columns.
+
+use crate::conformance::simplex::{Lp, Outcome};
+use crate::net::petri::PetriNet;
+
+/// The column of a move in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column(pub u32);
+
+/// The marking equation of one net, ready to bound states.
+#[derive(Debug, Clone)]
+pub struct MarkingEquation {
+    lp: Lp,
+    places: usize,
+    final_marking: Vec<f64>,
+    /// Column of the synchronous move of each transition (`u32::MAX` when silent).
+    sync: Vec<u32>,
+    /// First log-move column; label `l`'s is `log + l`, the unknown label's is `log + labels`.
+    log: u32,
+    /// Right-hand side scratch.
+    b: Vec<f64>,
+    /// Solution scratch.
+    scratch: Vec<(u32, f64)>,
+}
+
+impl MarkingEquation {
+    /// The equation of `net`, whose transitions carry label indices `label_of` (`None` when
+    /// silent) out of `labels`. Costs as in the search: 1 per visible model move and per log
+    /// move, 0 per silent model move and per synchronous move.
+    pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize) -> Self {
+        let (places, transitions) = (net.places.len(), net.transitions.len());
+        let rows = places + labels + 1;
+        let w = 1.0;
+        let mut cols: Vec<Vec<(usize, f64)>> = Vec::new();
+        let mut cost = Vec::new();
+        let effect = |t: usize| {
+            let mut col: Vec<(usize, f64)> = Vec::new();
+            let tr = &net.transitions[t];
+            for &(p, n) in &tr.inputs {
+                col.push((p.0 as usize, -f64::from(n)));
+            }
+            for &(p, n) in &tr.outputs {
+                match col.iter_mut().find(|(r, _)| *r == p.0 as usize) {
+                    Some(e) => e.1 += f64::from(n),
+                    None => col.push((p.0 as usize, f64::from(n))),
+                }
+            }
+            col.retain(|&(_, v)| v != 0.0);
+            col
+        };
+        for (t, l) in label_of.iter().enumerate().take(transitions) {
+            cols.push(effect(t));
+            cost.push(if l.is_some() { w } else { 0.0 });
+        }
+        let mut sync = vec![u32::MAX; transitions];
+        for (t, l) in label_of.iter().enumerate().take(transitions) {
+            if let Some(l) = l {
+                sync[t] = u32::try_from(cols.len()).unwrap_or(u32::MAX);
+                let mut col = effect(t);
+                col.push((places + l, 1.0));
+                cols.push(col);
+                cost.push(0.0);
+            }
+        }
+        let log = u32::try_from(cols.len()).unwrap_or(u32::MAX);
+        for l in 0..=labels {
+            cols.push(vec![(places + l, 1.0)]);
+            cost.push(w);
+        }
+        let final_marking = net.final_marking.0.iter().map(|&n| f64::from(n)).collect();
+        MarkingEquation {
+            lp: Lp::new(rows, cols, cost),
+            places,
+            final_marking,
+            sync,
+            log,
+            b: vec![0.0; rows],
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The column of a model move of transition `t`.
+    pub fn model(t: u32) -> Column {
+        Column(t)
+    }
+
+    /// The column of a synchronous move of visible transition `t`.
+    pub fn sync(&self, t: u32) -> Column {
+        Column(self.sync[t as usize])
+    }
+
+    /// The column of a log move of an event with label `label` (`None`: the net lacks it).
+    pub fn log(&self, label: Option<usize>, labels: usize) -> Column {
+        let l = u32::try_from(label.unwrap_or(labels)).unwrap_or(u32::MAX);
+        Column(self.log + l)
+    }
+
+    /// Bounds the cost of completing from `marking` with `left[l]` events of each label left
+    /// (the last entry counts events the net lacks). `Some(h)`: the bound, rounded up, and the
+    /// optimal counts in `solution`; `None`: the final marking is unreachable (prune the state).
+    /// When rounding defeats the solver the bound is 0, which is always safe.
+    pub fn bound(&mut self, marking: &[u32], left: &[u32], solution: &mut Vec<(Column, f64)>) -> Option<u64> {
+        for (p, (b, &f)) in self.b.iter_mut().zip(&self.final_marking).enumerate() {
+            *b = f - f64::from(marking[p]);
+        }
+        for (b, &k) in self.b[self.places..].iter_mut().zip(left) {
+            *b = f64::from(k);
+        }
+        solution.clear();
+        match self.lp.solve(&self.b) {
+            Outcome::Optimal(v) => {
+                self.lp.solution(&mut self.scratch);
+                solution.extend(self.scratch.iter().map(|&(j, x)| (Column(j), x)));
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "a small non-negative cost"
+                )]
+                Some((v - 1e-6).ceil().max(0.0) as u64)
+            }
+            Outcome::Infeasible => None,
+            Outcome::Unknown => Some(0),
+        }
+    }
+
+    /// Pivots performed so far.
+    pub fn pivots(&self) -> u64 {
+        self.lp.pivots()
+    }
+}
