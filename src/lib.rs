@@ -8,7 +8,8 @@
 //! - [`log`]: ticket event logs: streaming CSV and XES readers, interning, row accounting,
 //!   timestamps, log profiles, activity mapping and variants.
 //! - [`net`]: Petri nets and PNML import.
-//! - [`conformance`]: optimal alignments of traces with nets (the conformance engine, growing).
+//! - [`conformance`]: optimal alignments of traces with nets, the figures and deviation patterns
+//!   built on them, the allow-list of accepted deviations, and token-based replay (secondary).
 //! - [`render`]: deterministic writers (tables; process maps as they land).
 //! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 

@@ -23,7 +23,7 @@ pub enum Command {
     /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
     #[command(subcommand)]
     Log(LogCommand),
-    /// Check tickets against their process: optimal alignments, conformance rate, fitness, skipped and unexpected steps.
+    /// Check tickets against their process: optimal alignments, conformance rate, fitness, deviations, token replay.
     Check(CheckArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
@@ -133,7 +133,7 @@ pub struct LogStatsArgs {
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
-    /// A summary with the most skipped and unexpected steps.
+    /// A summary with the most skipped and unexpected steps and deviation patterns.
     Text,
     /// Every log-level figure.
     Json,
@@ -151,9 +151,13 @@ pub struct CheckArgs {
     /// The process directory, where ids are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,
-    /// Write one row per ticket (`case_id,cost,fitness,fits,alignment`) to this CSV file.
+    /// Write one row per ticket (`case_id,cost,fitness,fits,alignment,allowed,tbr_fitness`) to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub per_trace: Option<PathBuf>,
+    /// Accepted deviations (YAML; see docs/conformance.md): a ticket whose every deviation is
+    /// allow-listed counts as conforming. Entries for other processes are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,

@@ -3,7 +3,12 @@
 #[cfg(test)]
 mod agreement;
 pub mod alignment;
+pub mod allow;
 pub mod check;
+pub mod deviation;
 pub mod fitness;
 pub mod marking_equation;
 pub mod simplex;
+pub mod token_replay;
+#[cfg(test)]
+mod token_replay_agreement;
