@@ -167,6 +167,9 @@ pub struct CheckArgs {
     /// Most search states per variant; a variant past it is reported as not computed.
     #[arg(long, default_value_t = 10_000_000, value_name = "N")]
     pub budget: u64,
+    /// Longest search per variant, in seconds; a variant past it is reported as not computed.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
 }
 
 /// `flowaudit export`.

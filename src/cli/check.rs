@@ -89,6 +89,11 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     {
         anyhow::bail!("--min-rate {r} is not a share between 0 and 1");
     }
+    let time_limit = match args.time_limit {
+        Some(s) if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
+        Some(s) => anyhow::bail!("--time-limit {s} is not a positive number of seconds"),
+        None => None,
+    };
     let allow_list = load_allow_list(args.allow.as_deref())?;
     let pnml = Path::new(&args.process).extension().is_some_and(|e| e == "pnml");
     // The process (or net) before the log, so that a bad process or allow-list costs no read.
@@ -125,7 +130,7 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         None => log.activities.iter().map(|(_, a)| Some(a.to_owned())).collect(),
     };
     let bar = Bar::default();
-    let options = CheckOptions { budget: args.budget, allowed: allowed.as_ref(), progress: &bar };
+    let options = CheckOptions { budget: args.budget, time_limit, allowed: allowed.as_ref(), progress: &bar };
     let result = check(log, &net, &label_of, &options).context("the net cannot be aligned with at all");
     if let Some(bar) = bar.0.get() {
         bar.finish_and_clear();
@@ -204,7 +209,7 @@ fn write_text(
     }
     writeln!(
         out,
-        "  not computed       {} tickets (over the state budget; counted in the rate's denominator)",
+        "  not computed       {} tickets (over the state budget or time limit; counted in the rate's denominator)",
         s.not_computed
     )?;
     for (title, map, part) in [

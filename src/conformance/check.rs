@@ -40,6 +40,8 @@ impl Progress for () {}
 pub struct CheckOptions<'a> {
     /// Most states one variant's alignment may settle; past it the variant is not computed.
     pub budget: u64,
+    /// Longest search per variant, when set; past it the variant is not computed.
+    pub time_limit: Option<std::time::Duration>,
     /// The accepted deviations of this process, if any.
     pub allowed: Option<&'a Allowed>,
     /// Where to report progress.
@@ -49,7 +51,7 @@ pub struct CheckOptions<'a> {
 impl CheckOptions<'static> {
     /// A budget, no allow-list, no progress reporting.
     pub fn new(budget: u64) -> Self {
-        CheckOptions { budget, allowed: None, progress: &() }
+        CheckOptions { budget, time_limit: None, allowed: None, progress: &() }
     }
 }
 
@@ -107,7 +109,8 @@ pub fn check(
     label_of: &[Option<String>],
     options: &CheckOptions<'_>,
 ) -> Result<CheckResult, AlignError> {
-    let aligner = Aligner::new(net, options.budget);
+    let mut aligner = Aligner::new(net, options.budget);
+    aligner.time_limit = options.time_limit;
     let empty_cost = aligner.align(&[])?.cost;
     let replayer = TokenReplayer::new(net);
     let align_idx: Vec<Option<usize>> = label_of.iter().map(|l| l.as_deref().and_then(|l| aligner.label(l))).collect();
@@ -209,7 +212,7 @@ mod tests {
         let count = Count::default();
         let mut allowed = Allowed::default();
         allowed.skip.insert("b".to_owned());
-        let options = CheckOptions { budget: 1_000, allowed: Some(&allowed), progress: &count };
+        let options = CheckOptions { budget: 1_000, time_limit: None, allowed: Some(&allowed), progress: &count };
         let r = check(&log, &net, &label_of, &options).unwrap();
         assert_eq!((count.total.load(Ordering::Relaxed), count.done.load(Ordering::Relaxed)), (3, 3));
         assert_eq!(r.empty_cost, 3);

@@ -8,6 +8,8 @@ pub mod check;
 pub mod deviation;
 pub mod fitness;
 pub mod marking_equation;
+#[cfg(test)]
+mod properties;
 pub mod simplex;
 pub mod token_replay;
 #[cfg(test)]
