@@ -117,7 +117,7 @@ pub struct Aligner<'n> {
     /// transition must fire before the end and no other move can take its tokens; firing it
     /// earlier only adds tokens sooner, which disables nothing. Every alignment can be reordered
     /// this way at no cost, so the search skips the interleavings of these moves with others.
-    eager: Vec<bool>,
+    eager: Vec<TransitionIdx>,
     /// A fixed pseudo-random 64-bit key per place: a marking's hash is the wrapping sum of key x
     /// tokens, so firing a transition changes it by a per-transition delta in O(1).
     zobrist: Vec<u64>,
@@ -352,15 +352,16 @@ impl<'n> Aligner<'n> {
             .transitions
             .iter()
             .enumerate()
-            .map(|(i, t)| {
+            .filter(|(i, t)| {
                 t.label.is_none()
                     && !t.inputs.is_empty()
                     && t.inputs.iter().all(|&(p, _)| {
                         consumers[p.0 as usize].len() == 1
-                            && consumers[p.0 as usize][0].0 as usize == i
+                            && consumers[p.0 as usize][0].0 as usize == *i
                             && net.final_marking.0[p.0 as usize] == 0
                     })
             })
+            .map(|(i, _)| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
         Aligner {
@@ -566,9 +567,7 @@ impl<'n> Aligner<'n> {
             let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
             let marked = || here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
             // An enabled eager transition is the state's only move (see `Aligner::eager`).
-            if let Some(&t) =
-                marked().flat_map(|p| &self.consumers[p]).find(|&&t| self.eager[t.0 as usize] && enabled(t))
-            {
+            if let Some(&t) = self.eager.iter().find(|&&t| enabled(t)) {
                 step(&mut search, Move::Model(t));
                 continue;
             }

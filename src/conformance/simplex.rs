@@ -18,6 +18,8 @@
 const TOL: f64 = 1e-9;
 /// Largest residual `|A x - b|` accepted before the tableau is rebuilt.
 const RESIDUAL: f64 = 1e-6;
+/// Solves without pivots between two checks of the residual.
+const CHECK_EVERY: u64 = 64;
 /// Pivots after which the tableau is rebuilt anyway, bounding accumulated rounding.
 const REFRESH: u64 = 20_000;
 
@@ -53,6 +55,7 @@ pub struct Lp {
     /// Whether each column is basic.
     basic: Vec<bool>,
     pivots: u64,
+    solves: u64,
     since_refresh: u64,
 }
 
@@ -79,6 +82,7 @@ impl Lp {
             basis: Vec::new(),
             basic: Vec::new(),
             pivots: 0,
+            solves: 0,
             since_refresh: 0,
         };
         lp.refresh();
@@ -124,8 +128,16 @@ impl Lp {
         if self.since_refresh > REFRESH {
             self.refresh();
         }
+        let pivots = self.pivots;
+        self.solves += 1;
         match self.run(b, false) {
-            Some(true) if self.residual_ok(b) => return Outcome::Optimal(self.value()),
+            // Rounding only builds up in pivots and basic-value updates: check after pivots,
+            // and every so many solves.
+            Some(true)
+                if (self.pivots == pivots && !self.solves.is_multiple_of(CHECK_EVERY)) || self.residual_ok(b) =>
+            {
+                return Outcome::Optimal(self.value());
+            }
             _ => {}
         }
         // Long, drifted or infeasible: confirm from a fresh tableau with Bland's rule.
