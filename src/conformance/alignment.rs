@@ -144,6 +144,8 @@ struct Node {
     inherited: bool,
     /// Expanded already.
     closed: bool,
+    /// Expanded without its deviation children, which wait for the queue to reach f + 1.
+    deferred: bool,
     /// Range of its optimal solution in [`Search::solutions`], once known.
     solution: Option<(u32, u32)>,
 }
@@ -206,6 +208,7 @@ impl Search {
             exact,
             inherited: false,
             closed: false,
+            deferred: false,
             solution: None,
         });
         search
@@ -259,6 +262,7 @@ impl Search {
             exact,
             inherited,
             closed: false,
+            deferred: false,
             solution: None,
         });
         Some(id)
@@ -284,6 +288,23 @@ impl Search {
         let end = u32::try_from(self.solutions.len()).unwrap_or(u32::MAX);
         self.nodes[id as usize].solution = Some((start, end));
     }
+}
+
+/// Which children to make.
+#[derive(Clone, Copy)]
+struct Kinds {
+    /// Moves that cost nothing: synchronous and silent.
+    free: bool,
+    /// Log moves and visible model moves.
+    deviations: bool,
+}
+
+/// Buffers reused from node to node.
+struct Scratch {
+    marking: Vec<u32>,
+    /// The generation in which each transition was last tried (tries each once per node).
+    stamp: Vec<u64>,
+    generation: u64,
 }
 
 /// What settling a node's bound decided.
@@ -455,6 +476,62 @@ impl<'n> Aligner<'n> {
         Settled::Expand
     }
 
+    /// Offers node `id`'s children of the given kinds (its marking is `here`); returns whether an
+    /// eager transition was its only move.
+    #[expect(clippy::too_many_arguments, reason = "the search's parts, borrowed separately")]
+    fn children(
+        &self,
+        search: &mut Search,
+        heap: &mut BinaryHeap<Key>,
+        scratch: &mut Scratch,
+        here: &[u32],
+        id: u32,
+        trace: &[Option<usize>],
+        use_bound: bool,
+        kinds: Kinds,
+    ) -> bool {
+        let net = self.net;
+        let p = search.nodes[id as usize].pos as usize;
+        let mut step = |search: &mut Search, mv: Move| {
+            if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
+                heap.push(key(&search.nodes[nid as usize], nid));
+            }
+        };
+        let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
+        if kinds.free {
+            // An enabled eager transition is the state's only move (see `Aligner::eager`).
+            if let Some(&t) = self.eager.iter().find(|&&t| enabled(t)) {
+                step(search, Move::Model(t));
+                return true;
+            }
+            if let Some(Some(l)) = trace.get(p) {
+                for &t in &self.by_label[*l] {
+                    if enabled(t) {
+                        step(search, Move::Sync(p, t));
+                    }
+                }
+            }
+        }
+        if kinds.deviations && p < trace.len() {
+            step(search, Move::Log(p));
+        }
+        scratch.generation += 1;
+        let generation = scratch.generation;
+        let marked = here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
+        for &t in marked.flat_map(|p| &self.consumers[p]).chain(&self.sources) {
+            let slot = &mut scratch.stamp[t.0 as usize];
+            if *slot == generation {
+                continue;
+            }
+            *slot = generation;
+            let silent = self.label_of[t.0 as usize].is_none();
+            if (if silent { kinds.free } else { kinds.deviations }) && enabled(t) {
+                step(search, Move::Model(t));
+            }
+        }
+        false
+    }
+
     /// Offers the state reached from node `id` (marking `here`) by `mv`; returns the new node.
     #[expect(clippy::too_many_arguments, reason = "the search's parts, borrowed separately")]
     fn offer_move(
@@ -530,10 +607,18 @@ impl<'n> Aligner<'n> {
         let started = Instant::now();
         let mut expanded = 0u64;
         let mut here: Vec<u32> = Vec::with_capacity(places);
-        let mut scratch: Vec<u32> = Vec::with_capacity(places);
-        let mut stamp = vec![0u64; net.transitions.len()];
+        let mut scratch =
+            Scratch { marking: Vec::with_capacity(places), stamp: vec![0; net.transitions.len()], generation: 0 };
         while let Some(Reverse((f, _, _, Reverse(id)))) = heap.pop() {
             let node = &search.nodes[id as usize];
+            if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
+                search.nodes[id as usize].deferred = false;
+                here.clear();
+                here.extend_from_slice(search.marking(id));
+                let kinds = Kinds { free: false, deviations: true };
+                self.children(&mut search, &mut heap, &mut scratch, &here, id, trace, use_bound, kinds);
+                continue;
+            }
             if node.closed || node.g + node.h != f || !search.current(id) {
                 continue;
             }
@@ -559,37 +644,15 @@ impl<'n> Aligner<'n> {
             if p == n && here == net.final_marking.0 {
                 return Ok(unwind(net, &search.nodes, id, g, expanded));
             }
-            let mut step = |search: &mut Search, mv: Move| {
-                if let Some(nid) = self.offer_move(search, &mut scratch, &here, id, mv, trace, use_bound) {
-                    heap.push(key(&search.nodes[nid as usize], nid));
-                }
-            };
-            let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
-            let marked = || here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
-            // An enabled eager transition is the state's only move (see `Aligner::eager`).
-            if let Some(&t) = self.eager.iter().find(|&&t| enabled(t)) {
-                step(&mut search, Move::Model(t));
-                continue;
-            }
-            if p < n {
-                if let Some(l) = trace[p] {
-                    for &t in &self.by_label[l] {
-                        if enabled(t) {
-                            step(&mut search, Move::Sync(p, t));
-                        }
-                    }
-                }
-                step(&mut search, Move::Log(p));
-            }
-            let generation = expanded;
-            for t in marked().flat_map(|p| &self.consumers[p]).chain(&self.sources) {
-                let slot = &mut stamp[t.0 as usize];
-                if *slot == generation || !enabled(*t) {
-                    *slot = generation;
-                    continue;
-                }
-                *slot = generation;
-                step(&mut search, Move::Model(*t));
+            // Partial expansion: with nothing left to pay for (h = 0), every deviation child costs
+            // at least f + 1, so those children are made only if the search gets that far.
+            let defer = search.nodes[id as usize].h == 0;
+            let kinds = Kinds { free: true, deviations: !defer };
+            let eager = self.children(&mut search, &mut heap, &mut scratch, &here, id, trace, use_bound, kinds);
+            if defer && !eager {
+                let node = &mut search.nodes[id as usize];
+                node.deferred = true;
+                heap.push(Reverse((f + 1, Reverse(node.pos), node.silent, Reverse(id))));
             }
         }
         Err(AlignError::Unreachable)
