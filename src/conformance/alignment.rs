@@ -129,6 +129,7 @@ pub struct Aligner<'n> {
 
 /// A search node: a state (its marking is `markings[id * places..]`), how it was reached and its
 /// cost so far (`g`) and bound on the cost to come (`h`).
+#[expect(clippy::struct_excessive_bools, reason = "four independent flags of a search state")]
 struct Node {
     mhash: u64,
     pos: u32,
