@@ -279,7 +279,7 @@ impl Search {
     fn value(&self, id: u32, col: Column) -> f64 {
         let Some((s, e)) = self.nodes[id as usize].solution else { return 0.0 };
         let sol = &self.solutions[s as usize..e as usize];
-        sol.binary_search_by_key(&col.0, |(c, _)| c.0).map_or(0.0, |i| sol[i].1)
+        sol.iter().find(|(c, _)| *c == col).map_or(0.0, |&(_, v)| v)
     }
 
     /// Stores `solution` as node `id`'s.
@@ -450,7 +450,7 @@ impl<'n> Aligner<'n> {
             let (s, e) = search.nodes[node.parent as usize].solution.unwrap_or((0, 0));
             let mut sol: Vec<(Column, f64)> = search.solutions[s as usize..e as usize].to_vec();
             if let Some(col) = col
-                && let Ok(i) = sol.binary_search_by_key(&col.0, |(c, _)| c.0)
+                && let Some(i) = sol.iter().position(|(c, _)| *c == col)
             {
                 sol[i].1 -= 1.0;
                 if sol[i].1 <= 1e-9 {

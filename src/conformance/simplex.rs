@@ -153,7 +153,7 @@ impl Lp {
     }
 
     /// The basic structural variables of the last optimum with value above the tolerance, as
-    /// `(column, value)` sorted by column, into `out`.
+    /// `(column, value)` in basis order, into `out`.
     pub fn solution(&self, out: &mut Vec<(u32, f64)>) {
         out.clear();
         out.extend(
@@ -163,7 +163,6 @@ impl Lp {
                 .filter(|&(&j, &v)| j < self.cols && v > TOL)
                 .map(|(&j, &v)| (u32::try_from(j).unwrap_or(u32::MAX), v)),
         );
-        out.sort_unstable_by_key(|&(j, _)| j);
     }
 
     fn value(&self) -> f64 {
