@@ -1,9 +1,11 @@
 //! Per-variant search statistics: `cargo run --release --example align_stats -- LOG NET.pnml [N]`
-//! prints the N slowest variants (states expanded, time, length, cost) and the totals.
+//! prints the states expanded and time by cost class, the N slowest variants and the totals
+//! (single-threaded). Environment: `ALIGN_FORWARD` searches forward, `ALIGN_DIJKSTRA` without
+//! the heuristic, `ALIGN_ONLY=V` aligns variant V alone, `ALIGN_FIT` lists fitting variants only.
 
 use std::time::Instant;
 
-use flowaudit::conformance::alignment::{Aligner, Heuristic};
+use flowaudit::conformance::alignment::{Aligner, Direction, Heuristic};
 use flowaudit::log::accounting::NoSink;
 use flowaudit::log::options::ReadOptions;
 use flowaudit::log::read;
@@ -18,7 +20,8 @@ fn main() -> anyhow::Result<()> {
     let top: usize = args.get(3).map_or(Ok(10), |s| s.parse())?;
     let read = read::read(log.as_ref(), &ReadOptions::default(), &mut NoSink)?;
     let net = read_pnml(net.as_ref())?;
-    let mut aligner = Aligner::new(&net, u64::MAX);
+    let direction = if std::env::var_os("ALIGN_FORWARD").is_some() { Direction::Forward } else { Direction::Backward };
+    let mut aligner = Aligner::with_direction(&net, u64::MAX, direction);
     if std::env::var_os("ALIGN_DIJKSTRA").is_some() {
         aligner.heuristic = Heuristic::Zero;
     }

@@ -1,12 +1,13 @@
 //! Property tests of the alignment engine: on random block-structured nets (sequence, choice,
 //! parallel, loops, silent steps, repeated labels) and random traces, A* with the marking
-//! equation finds the same cost as the exhaustive search (Dijkstra, no heuristic), and every
+//! equation, backward (the default) and forward, finds the same cost as the exhaustive search
+//! (Dijkstra, no heuristic), and every
 //! alignment either returns replays on the net and covers the trace.
 
 use proptest::prelude::*;
 
 use crate::conformance::agreement::replays;
-use crate::conformance::alignment::{Aligner, Heuristic};
+use crate::conformance::alignment::{Aligner, Direction, Heuristic};
 use crate::net::petri::{Marking, PetriNet, Place, PlaceIdx, Transition};
 
 /// A process tree; leaves carry a label index or `None` for a silent step.
@@ -112,9 +113,13 @@ proptest! {
         dijkstra.heuristic = Heuristic::Zero;
         // Label 5 ('f') never occurs in a net: always a log move.
         let trace: Vec<Option<usize>> = trace.iter().map(|&l| astar.label(&char::from(b'a' + l).to_string())).collect();
+        let forward = Aligner::with_direction(&net, 1_000_000, Direction::Forward);
         let a = astar.align(&trace).unwrap();
+        let f = forward.align(&trace).unwrap();
         let d = dijkstra.align(&trace).unwrap();
         prop_assert_eq!(a.cost, d.cost, "net {:?}", t);
+        prop_assert_eq!(f.cost, d.cost, "net {:?}", t);
+        prop_assert!(replays(&net, &trace, &f), "forward alignment does not replay: {:?}", f.moves);
         prop_assert!(replays(&net, &trace, &a), "A* alignment does not replay: {:?}", a.moves);
         prop_assert!(replays(&net, &trace, &d));
     }
