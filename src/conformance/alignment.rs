@@ -19,9 +19,12 @@
 //! a lower bound, as the heuristic is consistent) and are solved only when they reach the front
 //! of the queue, then requeued if the bound rose. Markings whose equation has no solution cannot
 //! reach the final marking and are pruned. Among states of equal estimate the queue takes the
-//! one furthest along the trace, then the one with fewest silent moves: the search runs down the
-//! trace and fires silent transitions only when the next event needs them, instead of trying
-//! every early choice of concurrent skips (which on `BPIC 2012` halved the states expanded).
+//! one furthest along the trace, then the newest: depth first along the trace, so a fitting
+//! stretch is walked rather than widened (on `BPIC 2012` this took the states expanded from
+//! 4.5 M, with fewest-silent-moves-first, to 1.55 M). The search runs backward by default (see
+//! [`Direction`]). A state with nothing left to pay for makes its deviation moves only when the
+//! queue reaches the next cost level (partial expansion), and silent transitions that cannot
+//! conflict fire alone (see `Aligner::eager`).
 //!
 //! Every state is stored once: its marking in one flat array, its node in another, and a hash
 //! table maps states to their best node. A marking's hash is linear in its tokens (a fixed random
@@ -139,8 +142,6 @@ struct Node {
     pos: u32,
     g: u64,
     h: u64,
-    /// Silent moves so far (the queue's tie-breaker).
-    silent: u32,
     parent: u32,
     mv: Option<Move>,
     /// `h` is the exact optimum of the marking equation.
@@ -183,7 +184,6 @@ struct Child {
     pos: u32,
     g: u64,
     h: u64,
-    silent: u32,
     parent: u32,
     mv: Move,
     inherited: bool,
@@ -207,7 +207,6 @@ impl Search {
             pos: 0,
             g: 0,
             h: 0,
-            silent: 0,
             parent: u32::MAX,
             mv: None,
             exact,
@@ -261,7 +260,6 @@ impl Search {
             pos: c.pos,
             g: c.g,
             h: bound,
-            silent: c.silent,
             parent: c.parent,
             mv: Some(c.mv),
             exact,
@@ -322,11 +320,11 @@ enum Settled {
     Pruned,
 }
 
-/// The queue's order: least estimate, then least cost to come, then newest.
-type Key = Reverse<(u64, Reverse<u32>, u32, Reverse<u32>)>;
+/// The queue's order: least estimate, then furthest along the trace, then newest.
+type Key = Reverse<(u64, Reverse<u32>, Reverse<u32>)>;
 
 fn key(n: &Node, id: u32) -> Key {
-    Reverse((n.g + n.h, Reverse(n.pos), n.silent, Reverse(id)))
+    Reverse((n.g + n.h, Reverse(n.pos), Reverse(id)))
 }
 
 /// Which end of the trace the search starts from.
@@ -339,7 +337,7 @@ pub enum Direction {
     /// backwards, at the same costs. Real tickets mostly go wrong near their end (a
     /// cancellation, a missing closure), where a backward search meets the deviation first
     /// instead of after exhausting every cheap way through the rest: on `BPIC 2012` the
-    /// deviating variants took 0.55 M states instead of 2.6 M (the default).
+    /// search expands 1.55 M states instead of 7.6 M forward (the default).
     Backward,
 }
 
@@ -586,11 +584,11 @@ impl<'n> Aligner<'n> {
         use_bound: bool,
     ) -> Option<u32> {
         let parent = &search.nodes[id as usize];
-        let (t, pos, cost, silent) = match mv {
-            Move::Sync(_, t) => (Some(t), parent.pos + 1, 0, 0),
-            Move::Log(_) => (None, parent.pos + 1, DEVIATION, 0),
-            Move::Model(t) if self.label_of[t.0 as usize].is_some() => (Some(t), parent.pos, DEVIATION, 0),
-            Move::Model(t) => (Some(t), parent.pos, SILENT, 1),
+        let (t, pos, cost) = match mv {
+            Move::Sync(_, t) => (Some(t), parent.pos + 1, 0),
+            Move::Log(_) => (None, parent.pos + 1, DEVIATION),
+            Move::Model(t) if self.label_of[t.0 as usize].is_some() => (Some(t), parent.pos, DEVIATION),
+            Move::Model(t) => (Some(t), parent.pos, SILENT),
         };
         scratch.clear();
         scratch.extend_from_slice(here);
@@ -610,7 +608,6 @@ impl<'n> Aligner<'n> {
             pos,
             g: parent.g + cost,
             h: parent.h.saturating_sub(cost),
-            silent: parent.silent + silent,
             parent: id,
             mv,
             inherited: use_bound && search.value(id, self.column(mv, trace)) >= 1.0 - 1e-9,
@@ -667,7 +664,7 @@ impl<'n> Aligner<'n> {
         let mut here: Vec<u32> = Vec::with_capacity(places);
         let mut scratch =
             Scratch { marking: Vec::with_capacity(places), stamp: vec![0; net.transitions.len()], generation: 0 };
-        while let Some(Reverse((f, _, _, Reverse(id)))) = heap.pop() {
+        while let Some(Reverse((f, _, Reverse(id)))) = heap.pop() {
             let node = &search.nodes[id as usize];
             if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
                 search.nodes[id as usize].deferred = false;
@@ -710,7 +707,7 @@ impl<'n> Aligner<'n> {
             if defer && !eager {
                 let node = &mut search.nodes[id as usize];
                 node.deferred = true;
-                heap.push(Reverse((f + 1, Reverse(node.pos), node.silent, Reverse(id))));
+                heap.push(Reverse((f + 1, Reverse(node.pos), Reverse(id))));
             }
         }
         Err(AlignError::Unreachable)
