@@ -10,6 +10,9 @@
 
 use rayon::prelude::*;
 
+/// Fewer variants than this are aligned on the calling thread.
+const SEQUENTIAL_BELOW: usize = 32;
+
 use crate::conformance::alignment::{AlignError, Aligner};
 use crate::conformance::allow::Allowed;
 use crate::conformance::deviation::{DeviationPattern, Marked, deviations, patterns};
@@ -120,28 +123,30 @@ pub fn check(
     let allowed = options.allowed.unwrap_or(&no_allow);
     let variants = Variants::of(log);
     options.progress.start(variants.list.len() as u64);
-    let per: Vec<(TraceResult, Vec<Marked>, Replay)> = variants
-        .list
-        .par_iter()
-        .map(|v| {
-            let events = log.trace(v.example);
-            let trace: Vec<Option<usize>> = events.iter().map(|&a| align_idx[a.index()]).collect();
-            let alignment = aligner.align(&trace).ok();
-            let devs = alignment.as_ref().map_or_else(Vec::new, |a| {
-                deviations(
-                    net,
-                    a,
-                    |i| log.activity_name(events[i]).to_owned(),
-                    |l| allowed.skip_allowed(l),
-                    |i| allowed.unexpected_allowed(label_of[events[i].index()].as_deref()),
-                )
-            });
-            let tokens: Vec<Option<usize>> = events.iter().map(|&a| replay_idx[a.index()]).collect();
-            let replay = replayer.replay(&tokens);
-            options.progress.advance(1);
-            (TraceResult { alignment, len: trace.len(), tickets: u64::from(v.count) }, devs, replay)
-        })
-        .collect();
+    let one = |v: &crate::log::variants::Variant| {
+        let events = log.trace(v.example);
+        let trace: Vec<Option<usize>> = events.iter().map(|&a| align_idx[a.index()]).collect();
+        let alignment = aligner.align(&trace).ok();
+        let devs = alignment.as_ref().map_or_else(Vec::new, |a| {
+            deviations(
+                net,
+                a,
+                |i| log.activity_name(events[i]).to_owned(),
+                |l| allowed.skip_allowed(l),
+                |i| allowed.unexpected_allowed(label_of[events[i].index()].as_deref()),
+            )
+        });
+        let tokens: Vec<Option<usize>> = events.iter().map(|&a| replay_idx[a.index()]).collect();
+        let replay = replayer.replay(&tokens);
+        options.progress.advance(1);
+        (TraceResult { alignment, len: trace.len(), tickets: u64::from(v.count) }, devs, replay)
+    };
+    // A few variants are aligned at once on this thread: starting the thread pool costs more.
+    let per: Vec<(TraceResult, Vec<Marked>, Replay)> = if variants.list.len() < SEQUENTIAL_BELOW {
+        variants.list.iter().map(one).collect()
+    } else {
+        variants.list.par_iter().map(one).collect()
+    };
     let mut per_variant = Vec::with_capacity(per.len());
     let mut devs = Vec::with_capacity(per.len());
     let mut replays = Vec::with_capacity(per.len());
