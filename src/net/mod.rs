@@ -3,3 +3,4 @@
 pub mod compile;
 pub mod petri;
 pub mod pnml;
+pub mod tree;

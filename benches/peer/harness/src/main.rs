@@ -30,8 +30,9 @@ use process_mining::utils::dijkstra_search::SearchError;
 use process_mining::{EventLog, Importable, PetriNet as PmNet};
 
 use flowaudit::conformance::alignment::{AlignError, Aligner};
-use flowaudit::net::petri::{Marking, PetriNet, Place, PlaceIdx, Transition};
+use flowaudit::net::petri::PetriNet;
 use flowaudit::net::pnml::{parse_pnml, write_pnml};
+use flowaudit::net::tree::Tree;
 
 const TOOL: &str = "process_mining 0.6.2";
 
@@ -232,150 +233,58 @@ const MAX_LEAVES: usize = 12;
 /// Labels no model has.
 const FOREIGN: [&str; 3] = ["zz", "a ", "unknown step"];
 
-/// A process tree.
-#[derive(Debug)]
-enum Tree {
-    /// A step; `None` is silent (tau).
-    Leaf(Option<usize>),
-    Seq(Vec<Tree>),
-    Xor(Vec<Tree>),
-    And(Vec<Tree>),
-    /// do, then any number of (redo, do), then exit.
-    Loop(Box<Tree>, Box<Tree>),
+/// A random tree drawing its visible labels from the first `labels` of `LABELS`.
+fn random_tree(rng: &mut Rng, depth: usize, max_depth: usize, labels: usize) -> Tree {
+    if depth >= max_depth || rng.pct(if depth == 0 { 0 } else { 35 }) {
+        return if rng.pct(12) { Tree::Leaf(None) } else { Tree::Leaf(Some(LABELS[rng.below(labels)].to_owned())) };
+    }
+    let kids = |rng: &mut Rng| -> Vec<Tree> {
+        (0..2 + rng.below(2)).map(|_| random_tree(rng, depth + 1, max_depth, labels)).collect()
+    };
+    match rng.below(4) {
+        0 => Tree::Seq(kids(rng)),
+        1 => Tree::Xor(kids(rng)),
+        2 => Tree::And(kids(rng)),
+        _ => Tree::Loop(
+            Box::new(random_tree(rng, depth + 1, max_depth, labels)),
+            Box::new(random_tree(rng, depth + 1, max_depth, labels)),
+        ),
+    }
 }
 
-impl Tree {
-    fn random(rng: &mut Rng, depth: usize, max_depth: usize, labels: usize) -> Tree {
-        if depth >= max_depth || rng.pct(if depth == 0 { 0 } else { 35 }) {
-            return if rng.pct(12) { Tree::Leaf(None) } else { Tree::Leaf(Some(rng.below(labels))) };
-        }
-        let kids = |rng: &mut Rng| -> Vec<Tree> {
-            (0..2 + rng.below(2)).map(|_| Tree::random(rng, depth + 1, max_depth, labels)).collect()
-        };
-        match rng.below(4) {
-            0 => Tree::Seq(kids(rng)),
-            1 => Tree::Xor(kids(rng)),
-            2 => Tree::And(kids(rng)),
-            _ => Tree::Loop(
-                Box::new(Tree::random(rng, depth + 1, max_depth, labels)),
-                Box::new(Tree::random(rng, depth + 1, max_depth, labels)),
-            ),
-        }
-    }
-
-    /// Number of leaves (steps, silent or not).
-    fn leaves(&self) -> usize {
-        match self {
-            Tree::Leaf(_) => 1,
-            Tree::Seq(k) | Tree::Xor(k) | Tree::And(k) => k.iter().map(Tree::leaves).sum(),
-            Tree::Loop(d, r) => d.leaves() + r.leaves(),
-        }
-    }
-
-    /// A random tree of depth at most 4 with at most `MAX_LEAVES` leaves (larger draws are
-    /// drawn again: a few nested parallel blocks already give millions of search states).
-    fn small(rng: &mut Rng, labels: usize) -> Tree {
-        loop {
-            let t = Tree::random(rng, 0, 4, labels);
-            if t.leaves() <= MAX_LEAVES {
-                return t;
-            }
-        }
-    }
-
-    fn show(&self, out: &mut String) {
-        let list = |out: &mut String, op: &str, kids: &[&Tree]| {
-            out.push_str(op);
-            out.push('(');
-            for (i, k) in kids.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                k.show(out);
-            }
-            out.push(')');
-        };
-        match self {
-            Tree::Leaf(None) => out.push_str("tau"),
-            Tree::Leaf(Some(l)) => {
-                let _ = write!(out, "{:?}", LABELS[*l]);
-            }
-            Tree::Seq(k) => list(out, "->", &k.iter().collect::<Vec<_>>()),
-            Tree::Xor(k) => list(out, "X", &k.iter().collect::<Vec<_>>()),
-            Tree::And(k) => list(out, "+", &k.iter().collect::<Vec<_>>()),
-            Tree::Loop(d, r) => list(out, "*", &[d, r]),
+/// A random tree of depth at most 4 with at most `MAX_LEAVES` leaves (larger draws are drawn
+/// again: a few nested parallel blocks already give millions of search states).
+fn small_tree(rng: &mut Rng, labels: usize) -> Tree {
+    loop {
+        let t = random_tree(rng, 0, 4, labels);
+        if t.leaves() <= MAX_LEAVES {
+            return t;
         }
     }
 }
 
-/// Builds flowaudit's `PetriNet` from a tree: the usual block-structured workflow net, with
-/// silent split/join transitions around parallel blocks and silent entry/exit around loops, so
-/// every block is a sound net between its input and output place.
-#[derive(Default)]
-struct NetBuilder {
-    places: Vec<Place>,
-    transitions: Vec<Transition>,
-}
-
-impl NetBuilder {
-    fn place(&mut self) -> PlaceIdx {
-        let i = self.places.len();
-        self.places.push(Place { id: format!("p{i}") });
-        PlaceIdx(i as u32)
-    }
-    fn transition(&mut self, label: Option<usize>, ins: &[PlaceIdx], outs: &[PlaceIdx]) {
-        let i = self.transitions.len();
-        self.transitions.push(Transition {
-            id: format!("t{i}"),
-            label: label.map(|l| LABELS[l].to_owned()),
-            inputs: ins.iter().map(|&p| (p, 1)).collect(),
-            outputs: outs.iter().map(|&p| (p, 1)).collect(),
-        });
-    }
-    fn block(&mut self, t: &Tree, from: PlaceIdx, to: PlaceIdx) {
-        match t {
-            Tree::Leaf(l) => self.transition(*l, &[from], &[to]),
-            Tree::Seq(kids) => {
-                let mut cur = from;
-                for (i, k) in kids.iter().enumerate() {
-                    let next = if i + 1 == kids.len() { to } else { self.place() };
-                    self.block(k, cur, next);
-                    cur = next;
-                }
+/// The tree in the usual notation: `->` sequence, `X` choice, `+` parallel, `*` loop.
+fn show_tree(t: &Tree, out: &mut String) {
+    let list = |out: &mut String, op: &str, kids: &[&Tree]| {
+        out.push_str(op);
+        out.push('(');
+        for (i, k) in kids.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
             }
-            Tree::Xor(kids) => {
-                for k in kids {
-                    self.block(k, from, to);
-                }
-            }
-            Tree::And(kids) => {
-                let starts: Vec<PlaceIdx> = kids.iter().map(|_| self.place()).collect();
-                let ends: Vec<PlaceIdx> = kids.iter().map(|_| self.place()).collect();
-                self.transition(None, &[from], &starts);
-                for (k, (&s, &e)) in kids.iter().zip(starts.iter().zip(&ends)) {
-                    self.block(k, s, e);
-                }
-                self.transition(None, &ends, &[to]);
-            }
-            Tree::Loop(body, redo) => {
-                let (a, b) = (self.place(), self.place());
-                self.transition(None, &[from], &[a]);
-                self.block(body, a, b);
-                self.block(redo, b, a);
-                self.transition(None, &[b], &[to]);
-            }
+            show_tree(k, out);
         }
-    }
-    fn net(t: &Tree) -> PetriNet {
-        let mut b = NetBuilder::default();
-        let (source, sink) = (b.place(), b.place());
-        b.block(t, source, sink);
-        let n = b.places.len();
-        let mut initial = Marking::empty(n);
-        initial.0[source.0 as usize] = 1;
-        let mut final_marking = Marking::empty(n);
-        final_marking.0[sink.0 as usize] = 1;
-        PetriNet { places: b.places, transitions: b.transitions, initial, final_marking }
+        out.push(')');
+    };
+    match t {
+        Tree::Leaf(None) => out.push_str("tau"),
+        Tree::Leaf(Some(l)) => {
+            let _ = write!(out, "{l:?}");
+        }
+        Tree::Seq(k) => list(out, "->", &k.iter().collect::<Vec<_>>()),
+        Tree::Xor(k) => list(out, "X", &k.iter().collect::<Vec<_>>()),
+        Tree::And(k) => list(out, "+", &k.iter().collect::<Vec<_>>()),
+        Tree::Loop(d, r) => list(out, "*", &[d, r]),
     }
 }
 
@@ -447,8 +356,8 @@ fn crosscheck_cmd(o: &HashMap<String, String>) -> Result<ExitCode, String> {
     let mut pm_states = 0u64;
     for case in 0..cases {
         let labels = 2 + rng.below(7); // 2..=8 visible labels to draw from
-        let tree = Tree::small(&mut rng, labels);
-        let net = NetBuilder::net(&tree);
+        let tree = small_tree(&mut rng, labels);
+        let net = tree.to_net();
         transitions += net.transitions.len();
         silent += net.silent_count();
 
@@ -458,7 +367,7 @@ fn crosscheck_cmd(o: &HashMap<String, String>) -> Result<ExitCode, String> {
         let pnml_text = String::from_utf8_lossy(&pnml).into_owned();
         let ours_back = parse_pnml("crosscheck.pnml", &pnml).map_err(|e| e.to_string())?;
         let mut show = String::new();
-        tree.show(&mut show);
+        show_tree(&tree, &mut show);
         if ours_back != net {
             eprintln!("DISAGREEMENT: flowaudit's PNML round trip changed the net\ntree: {show}\n{pnml_text}");
             return Ok(ExitCode::FAILURE);
