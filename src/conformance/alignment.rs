@@ -130,7 +130,7 @@ pub struct Aligner<'n> {
     zobrist: Vec<u64>,
     /// The hash change of firing each transition.
     delta: Vec<u64>,
-    /// The net's marking equation, cloned per search.
+    /// The net's marking equation, restricted to each trace's labels per search.
     equation: MarkingEquation,
 }
 
@@ -648,7 +648,11 @@ impl<'n> Aligner<'n> {
         let places = net.places.len();
         let left = self.suffix_counts(trace);
         let width = self.labels.len() + 1;
-        let mut equation = self.equation.clone();
+        let mut present = vec![false; width];
+        for l in trace {
+            present[l.unwrap_or(self.labels.len())] = true;
+        }
+        let mut equation = self.equation.for_labels(&present);
         let use_bound = self.heuristic == Heuristic::MarkingEquation;
         let mhash = net
             .initial

@@ -13,7 +13,8 @@
 //!
 //! The program's matrix and costs depend only on the net, so one [`Lp`] per search is
 //! warm-started from state to state; each state changes only the right-hand side.
-//! Size: `places + labels + 1` rows, `transitions + visible transitions + labels + 1` columns.
+//! Size for the whole net: `places + labels + 1` rows, `transitions + visible transitions +
+//! labels + 1` columns; each search uses it restricted to its trace's labels ([`MarkingEquation::for_labels`]).
 
 use crate::conformance::simplex::{Lp, Outcome};
 use crate::net::petri::PetriNet;
@@ -26,6 +27,12 @@ pub struct Column(pub u32);
 #[derive(Debug, Clone)]
 pub struct MarkingEquation {
     lp: Lp,
+    /// Every column of the net's program (rows: places, then one per label), and its costs.
+    columns: Vec<Vec<(usize, f64)>>,
+    cost: Vec<f64>,
+    /// The labels whose rows `lp` has, in row order, and the program column of each of its columns.
+    label_rows: Vec<usize>,
+    global: Vec<u32>,
     places: usize,
     final_marking: Vec<f64>,
     /// Column of the synchronous move of each transition (`u32::MAX` when silent).
@@ -83,12 +90,64 @@ impl MarkingEquation {
             cost.push(w);
         }
         let final_marking = net.final_marking.0.iter().map(|&n| f64::from(n)).collect();
+        let global = (0..u32::try_from(cols.len()).unwrap_or(u32::MAX)).collect();
         MarkingEquation {
-            lp: Lp::new(rows, cols, cost),
+            lp: Lp::new(rows, cols.clone(), cost.clone()),
+            columns: cols,
+            cost,
+            label_rows: (0..=labels).collect(),
+            global,
             places,
             final_marking,
             sync,
             log,
+            b: vec![0.0; rows],
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The same program restricted to the labels marked in `present` (one entry per label and
+    /// one for events the net lacks): the rows and columns of absent labels are dropped, which
+    /// changes no bound for a trace without them (their counts are 0 and force those columns to
+    /// 0) and shrinks every pivot. Columns keep their numbering.
+    #[must_use]
+    pub fn for_labels(&self, present: &[bool]) -> Self {
+        let places = self.places;
+        let label_rows: Vec<usize> = (0..present.len()).filter(|&l| present[l]).collect();
+        let mut row_of = vec![usize::MAX; present.len()];
+        for (i, &l) in label_rows.iter().enumerate() {
+            row_of[l] = places + i;
+        }
+        let (mut cols, mut cost, mut global) = (Vec::new(), Vec::new(), Vec::new());
+        for (j, col) in self.columns.iter().enumerate() {
+            let mut kept = Vec::with_capacity(col.len());
+            let mut dropped = false;
+            for &(r, v) in col {
+                if r < places {
+                    kept.push((r, v));
+                } else if row_of[r - places] == usize::MAX {
+                    dropped = true;
+                } else {
+                    kept.push((row_of[r - places], v));
+                }
+            }
+            if !dropped {
+                cols.push(kept);
+                cost.push(self.cost[j]);
+                global.push(u32::try_from(j).unwrap_or(u32::MAX));
+            }
+        }
+        let rows = places + label_rows.len();
+        MarkingEquation {
+            lp: Lp::new(rows, cols, cost),
+            columns: Vec::new(),
+            cost: Vec::new(),
+            label_rows,
+            global,
+            places,
+            final_marking: self.final_marking.clone(),
+            sync: self.sync.clone(),
+            log: self.log,
             b: vec![0.0; rows],
             scratch: Vec::new(),
         }
@@ -118,14 +177,14 @@ impl MarkingEquation {
         for (p, (b, &f)) in self.b.iter_mut().zip(&self.final_marking).enumerate() {
             *b = f - f64::from(marking[p]);
         }
-        for (b, &k) in self.b[self.places..].iter_mut().zip(left) {
-            *b = f64::from(k);
+        for (b, &l) in self.b[self.places..].iter_mut().zip(&self.label_rows) {
+            *b = f64::from(left[l]);
         }
         solution.clear();
         match self.lp.solve(&self.b) {
             Outcome::Optimal(v) => {
                 self.lp.solution(&mut self.scratch);
-                solution.extend(self.scratch.iter().map(|&(j, x)| (Column(j), x)));
+                solution.extend(self.scratch.iter().map(|&(j, x)| (Column(self.global[j as usize]), x)));
                 #[expect(
                     clippy::cast_possible_truncation,
                     clippy::cast_sign_loss,
