@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use hashbrown::HashTable;
 
-use crate::conformance::marking_equation::{Column, MarkingEquation};
+use crate::conformance::marking_equation::{Column, MarkingEquation, TraceEquation};
 use crate::net::petri::{PetriNet, PlaceIdx, TransitionIdx};
 
 /// Cost of a log move or a visible model move.
@@ -125,18 +125,18 @@ pub struct Aligner<'n> {
     /// earlier only adds tokens sooner, which disables nothing. Every alignment can be reordered
     /// this way at no cost, so the search skips the interleavings of these moves with others.
     eager: Vec<TransitionIdx>,
-    /// A fixed pseudo-random 64-bit key per place: a marking's hash is the wrapping sum of key x
-    /// tokens, so firing a transition changes it by a per-transition delta in O(1).
-    zobrist: Vec<u64>,
-    /// The hash change of firing each transition.
+    /// The hash change of firing each transition. A marking's hash is the wrapping sum of a
+    /// fixed pseudo-random 64-bit key per place times its tokens, so a move changes it by its
+    /// transition's delta in O(1).
     delta: Vec<u64>,
+    /// The initial marking's hash.
+    initial_hash: u64,
     /// The net's marking equation, restricted to each trace's labels per search.
     equation: MarkingEquation,
 }
 
 /// A search node: a state (its marking is `markings[id * places..]`), how it was reached and its
 /// cost so far (`g`) and bound on the cost to come (`h`).
-#[expect(clippy::struct_excessive_bools, reason = "four independent flags of a search state")]
 struct Node {
     mhash: u64,
     pos: u32,
@@ -144,8 +144,6 @@ struct Node {
     h: u64,
     parent: u32,
     mv: Option<Move>,
-    /// `h` is the exact optimum of the marking equation.
-    exact: bool,
     /// The optimum is the parent's minus this move (so it can be rebuilt without solving).
     inherited: bool,
     /// Expanded already.
@@ -191,7 +189,7 @@ struct Child {
 
 impl Search {
     /// A search holding just the initial state (marking `initial` with linear hash `mhash`).
-    fn new(initial: &[u32], mhash: u64, exact: bool) -> Self {
+    fn new(initial: &[u32], mhash: u64) -> Self {
         let mut search = Search {
             places: initial.len(),
             nodes: Vec::new(),
@@ -209,7 +207,6 @@ impl Search {
             h: 0,
             parent: u32::MAX,
             mv: None,
-            exact,
             inherited: false,
             closed: false,
             deferred: false,
@@ -234,16 +231,12 @@ impl Search {
             let n = &nodes[i as usize];
             n.mhash == c.mhash && n.pos == c.pos && markings[i as usize * places..(i as usize + 1) * places] == *marking
         };
-        let (mut bound, mut exact) = (c.h, c.inherited);
+        let mut bound = c.h;
         match table.find_mut(h, same) {
             Some(known) if nodes[*known as usize].g <= c.g => return None,
             Some(known) => {
                 // A cheaper way to a known state: its bound is a property of the state.
-                let old = &nodes[*known as usize];
-                if old.h > bound || (old.exact && !exact) {
-                    bound = bound.max(old.h);
-                    exact |= old.exact;
-                }
+                bound = bound.max(nodes[*known as usize].h);
                 *known = id;
             }
             None => {
@@ -262,7 +255,6 @@ impl Search {
             h: bound,
             parent: c.parent,
             mv: Some(c.mv),
-            exact,
             inherited,
             closed: false,
             deferred: false,
@@ -396,17 +388,13 @@ impl<'n> Aligner<'n> {
                 z ^ (z >> 31)
             })
             .collect();
-        let delta = net
-            .transitions
-            .iter()
-            .map(|t| {
-                let sum = |arcs: &[(PlaceIdx, u32)]| {
-                    arcs.iter()
-                        .fold(0u64, |h, &(p, w)| h.wrapping_add(zobrist[p.0 as usize].wrapping_mul(u64::from(w))))
-                };
-                sum(&t.outputs).wrapping_sub(sum(&t.inputs))
-            })
-            .collect();
+        // A multiset of places' linear hash: the sum of key x tokens.
+        let hash = |tokens: &mut dyn Iterator<Item = (usize, u32)>| {
+            tokens.fold(0u64, |h, (p, n)| h.wrapping_add(zobrist[p].wrapping_mul(u64::from(n))))
+        };
+        let arcs = |a: &[(PlaceIdx, u32)]| hash(&mut a.iter().map(|&(p, w)| (p.0 as usize, w)));
+        let delta = net.transitions.iter().map(|t| arcs(&t.outputs).wrapping_sub(arcs(&t.inputs))).collect();
+        let initial_hash = hash(&mut net.initial.0.iter().copied().enumerate());
         let eager = net
             .transitions
             .iter()
@@ -435,8 +423,8 @@ impl<'n> Aligner<'n> {
             consumers,
             sources,
             eager,
-            zobrist,
             delta,
+            initial_hash,
             equation,
         }
     }
@@ -475,7 +463,7 @@ impl<'n> Aligner<'n> {
         search: &mut Search,
         id: u32,
         trace: &[Option<usize>],
-        equation: &mut MarkingEquation,
+        equation: &mut TraceEquation<'_>,
         left: &[u32],
         here: &[u32],
     ) -> Settled {
@@ -507,7 +495,6 @@ impl<'n> Aligner<'n> {
             node.closed = true;
             return Settled::Pruned;
         };
-        node.exact = true;
         if bound > node.h {
             node.h = bound;
             return Settled::Requeue;
@@ -648,19 +635,15 @@ impl<'n> Aligner<'n> {
         let places = net.places.len();
         let left = self.suffix_counts(trace);
         let width = self.labels.len() + 1;
-        let mut present = vec![false; width];
-        for l in trace {
-            present[l.unwrap_or(self.labels.len())] = true;
-        }
-        let mut equation = self.equation.for_labels(&present);
         let use_bound = self.heuristic == Heuristic::MarkingEquation;
-        let mhash = net
-            .initial
-            .0
-            .iter()
-            .zip(&self.zobrist)
-            .fold(0u64, |h, (&n, &z)| h.wrapping_add(z.wrapping_mul(u64::from(n))));
-        let mut search = Search::new(&net.initial.0, mhash, !use_bound);
+        let mut equation = use_bound.then(|| {
+            let mut present = vec![false; width];
+            for l in trace {
+                present[l.unwrap_or(self.labels.len())] = true;
+            }
+            self.equation.for_labels(&present)
+        });
+        let mut search = Search::new(&net.initial.0, self.initial_hash);
         let mut heap: BinaryHeap<Key> = BinaryHeap::new();
         heap.push(key(&search.nodes[0], 0));
         let started = Instant::now();
@@ -685,8 +668,8 @@ impl<'n> Aligner<'n> {
             here.extend_from_slice(search.marking(id));
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
-            if use_bound {
-                match self.settle(&mut search, id, trace, &mut equation, &left[p * width..(p + 1) * width], &here) {
+            if let Some(equation) = &mut equation {
+                match self.settle(&mut search, id, trace, equation, &left[p * width..(p + 1) * width], &here) {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {

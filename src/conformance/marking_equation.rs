@@ -1,7 +1,8 @@
 //! The marking-equation heuristic: a lower bound on the cost of completing an alignment, used by
 //! the A* search of [`crate::conformance::alignment`].
 //!
-//! Owns [`MarkingEquation`]. From a state (marking `m`, events left with label counts `k`), any
+//! Owns [`MarkingEquation`] (a net's program) and [`TraceEquation`] (that program for one
+//! trace, with its solver). From a state (marking `m`, events left with label counts `k`), any
 //! completion fires each transition some number of times as a model move (`x_t`) or a
 //! synchronous move (`s_t`) and skips some events per label (`y_l`). Their counts must satisfy
 //! the net's marking equation `m + C (x + s) = m_final` and, per label, `sum of s_t over the
@@ -11,10 +12,11 @@
 //! computing alignments*, BPM 2018; Adriansyah's thesis, 2014). Events whose activity the net
 //! does not have form one more label with no transition, so they can only be skipped.
 //!
-//! The program's matrix and costs depend only on the net, so one [`Lp`] per search is
-//! warm-started from state to state; each state changes only the right-hand side.
+//! The program's matrix and costs depend only on the net and the trace's labels, so one [`Lp`]
+//! per search is warm-started from state to state; each state changes only the right-hand side.
 //! Size for the whole net: `places + labels + 1` rows, `transitions + visible transitions +
-//! labels + 1` columns; each search uses it restricted to its trace's labels ([`MarkingEquation::for_labels`]).
+//! labels + 1` columns; each search keeps only its trace's labels
+//! ([`MarkingEquation::for_labels`]).
 
 use crate::conformance::simplex::{Lp, Outcome};
 use crate::net::petri::PetriNet;
@@ -23,22 +25,30 @@ use crate::net::petri::PetriNet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column(pub u32);
 
-/// The marking equation of one net, ready to bound states.
+/// The marking equation of one net: every column of its program and how moves map to them.
 #[derive(Debug, Clone)]
 pub struct MarkingEquation {
-    lp: Lp,
-    /// Every column of the net's program (rows: places, then one per label), and its costs.
+    /// Every column (rows: places, then one per label and one for events the net lacks), and
+    /// its cost.
     columns: Vec<Vec<(usize, f64)>>,
     cost: Vec<f64>,
-    /// The labels whose rows `lp` has, in row order, and the program column of each of its columns.
-    label_rows: Vec<usize>,
-    global: Vec<u32>,
     places: usize,
     final_marking: Vec<f64>,
     /// Column of the synchronous move of each transition (`u32::MAX` when silent).
     sync: Vec<u32>,
     /// First log-move column; label `l`'s is `log + l`, the unknown label's is `log + labels`.
     log: u32,
+}
+
+/// The program for one trace: the net's, restricted to the trace's labels, with its solver.
+#[derive(Debug, Clone)]
+pub struct TraceEquation<'e> {
+    equation: &'e MarkingEquation,
+    lp: Lp,
+    /// The labels whose rows `lp` has, in row order.
+    label_rows: Vec<usize>,
+    /// The net program's column of each of `lp`'s columns.
+    global: Vec<u32>,
     /// Right-hand side scratch.
     b: Vec<f64>,
     /// Solution scratch.
@@ -51,7 +61,6 @@ impl MarkingEquation {
     /// move, 0 per silent model move and per synchronous move.
     pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize) -> Self {
         let (places, transitions) = (net.places.len(), net.transitions.len());
-        let rows = places + labels + 1;
         let w = 1.0;
         let mut cols: Vec<Vec<(usize, f64)>> = Vec::new();
         let mut cost = Vec::new();
@@ -90,28 +99,14 @@ impl MarkingEquation {
             cost.push(w);
         }
         let final_marking = net.final_marking.0.iter().map(|&n| f64::from(n)).collect();
-        let global = (0..u32::try_from(cols.len()).unwrap_or(u32::MAX)).collect();
-        MarkingEquation {
-            lp: Lp::new(rows, cols.clone(), cost.clone()),
-            columns: cols,
-            cost,
-            label_rows: (0..=labels).collect(),
-            global,
-            places,
-            final_marking,
-            sync,
-            log,
-            b: vec![0.0; rows],
-            scratch: Vec::new(),
-        }
+        MarkingEquation { columns: cols, cost, places, final_marking, sync, log }
     }
 
-    /// The same program restricted to the labels marked in `present` (one entry per label and
-    /// one for events the net lacks): the rows and columns of absent labels are dropped, which
+    /// The program of a trace with the labels marked in `present` (one entry per label and one
+    /// for events the net lacks): the rows and columns of absent labels are dropped, which
     /// changes no bound for a trace without them (their counts are 0 and force those columns to
-    /// 0) and shrinks every pivot. Columns keep their numbering.
-    #[must_use]
-    pub fn for_labels(&self, present: &[bool]) -> Self {
+    /// 0) and shrinks every pivot. Columns keep the net program's numbering.
+    pub fn for_labels(&self, present: &[bool]) -> TraceEquation<'_> {
         let places = self.places;
         let label_rows: Vec<usize> = (0..present.len()).filter(|&l| present[l]).collect();
         let mut row_of = vec![usize::MAX; present.len()];
@@ -138,16 +133,11 @@ impl MarkingEquation {
             }
         }
         let rows = places + label_rows.len();
-        MarkingEquation {
+        TraceEquation {
+            equation: self,
             lp: Lp::new(rows, cols, cost),
-            columns: Vec::new(),
-            cost: Vec::new(),
             label_rows,
             global,
-            places,
-            final_marking: self.final_marking.clone(),
-            sync: self.sync.clone(),
-            log: self.log,
             b: vec![0.0; rows],
             scratch: Vec::new(),
         }
@@ -168,16 +158,19 @@ impl MarkingEquation {
         let l = u32::try_from(label.unwrap_or(labels)).unwrap_or(u32::MAX);
         Column(self.log + l)
     }
+}
 
+impl TraceEquation<'_> {
     /// Bounds the cost of completing from `marking` with `left[l]` events of each label left
     /// (the last entry counts events the net lacks). `Some(h)`: the bound, rounded up, and the
     /// optimal counts in `solution`; `None`: the final marking is unreachable (prune the state).
     /// When rounding defeats the solver the bound is 0, which is always safe.
     pub fn bound(&mut self, marking: &[u32], left: &[u32], solution: &mut Vec<(Column, f64)>) -> Option<u64> {
-        for (p, (b, &f)) in self.b.iter_mut().zip(&self.final_marking).enumerate() {
+        let places = self.equation.places;
+        for (p, (b, &f)) in self.b.iter_mut().zip(&self.equation.final_marking).enumerate() {
             *b = f - f64::from(marking[p]);
         }
-        for (b, &l) in self.b[self.places..].iter_mut().zip(&self.label_rows) {
+        for (b, &l) in self.b[places..].iter_mut().zip(&self.label_rows) {
             *b = f64::from(left[l]);
         }
         solution.clear();
@@ -195,10 +188,5 @@ impl MarkingEquation {
             Outcome::Infeasible => None,
             Outcome::Unknown => Some(0),
         }
-    }
-
-    /// Pivots performed so far.
-    pub fn pivots(&self) -> u64 {
-        self.lp.pivots()
     }
 }

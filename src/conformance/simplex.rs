@@ -89,11 +89,6 @@ impl Lp {
         lp
     }
 
-    /// Pivots performed so far (for reports).
-    pub fn pivots(&self) -> u64 {
-        self.pivots
-    }
-
     fn width(&self) -> usize {
         self.cols + self.rows
     }
