@@ -155,6 +155,7 @@ struct Node {
 }
 
 /// The search's memory: every node and marking once, and a table from each state to its best node.
+#[derive(Default)]
 struct Search {
     places: usize,
     nodes: Vec<Node>,
@@ -188,19 +189,18 @@ struct Child {
 }
 
 impl Search {
-    /// A search holding just the initial state (marking `initial` with linear hash `mhash`).
-    fn new(initial: &[u32], mhash: u64) -> Self {
-        let mut search = Search {
-            places: initial.len(),
-            nodes: Vec::new(),
-            markings: initial.to_vec(),
-            table: HashTable::new(),
-            solutions: Vec::new(),
-            scratch: Vec::new(),
-        };
+    /// Empties the search down to just the initial state (marking `initial` with linear hash
+    /// `mhash`), keeping its buffers' capacity.
+    fn reset(&mut self, initial: &[u32], mhash: u64) {
+        self.places = initial.len();
+        self.nodes.clear();
+        self.markings.clear();
+        self.markings.extend_from_slice(initial);
+        self.table.clear();
+        self.solutions.clear();
         let h = state_hash(mhash, 0);
-        search.table.insert_unique(h, 0, |_| h);
-        search.nodes.push(Node {
+        self.table.insert_unique(h, 0, |_| h);
+        self.nodes.push(Node {
             mhash,
             pos: 0,
             g: 0,
@@ -212,7 +212,6 @@ impl Search {
             deferred: false,
             solution: None,
         });
-        search
     }
 
     fn marking(&self, id: u32) -> &[u32] {
@@ -285,6 +284,23 @@ impl Search {
     }
 }
 
+/// The memory of one search, kept from trace to trace so that aligning many variants on one
+/// thread reuses its buffers instead of growing (and page-faulting) new ones each time. One per
+/// thread: see [`Aligner::align_in`].
+#[derive(Default)]
+pub struct Workspace {
+    search: Search,
+    heap: BinaryHeap<Key>,
+    scratch: Scratch,
+    here: Vec<u32>,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace").field("nodes", &self.search.nodes.capacity()).finish_non_exhaustive()
+    }
+}
+
 /// Which children to make.
 #[derive(Clone, Copy)]
 struct Kinds {
@@ -295,6 +311,7 @@ struct Kinds {
 }
 
 /// Buffers reused from node to node.
+#[derive(Default)]
 struct Scratch {
     marking: Vec<u32>,
     /// The generation in which each transition was last tried (tries each once per node).
@@ -613,11 +630,17 @@ impl<'n> Aligner<'n> {
 
     /// An optimal alignment of `trace` (label indices; `None` for activities the net lacks).
     pub fn align(&self, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
+        self.align_in(&mut Workspace::default(), trace)
+    }
+
+    /// [`Aligner::align`] in the buffers of `workspace`, which keep their capacity for the next
+    /// trace.
+    pub fn align_in(&self, workspace: &mut Workspace, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
         if self.direction == Direction::Forward {
-            return self.search(trace);
+            return self.search(workspace, trace);
         }
         let reversed: Vec<Option<usize>> = trace.iter().rev().copied().collect();
-        let mut a = self.search(&reversed)?;
+        let mut a = self.search(workspace, &reversed)?;
         let last = trace.len().saturating_sub(1);
         a.moves.reverse();
         for mv in &mut a.moves {
@@ -629,10 +652,9 @@ impl<'n> Aligner<'n> {
     }
 
     /// An optimal alignment of `trace` on the searched net, in its direction.
-    fn search(&self, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
+    fn search(&self, workspace: &mut Workspace, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
         let net: &PetriNet = &self.net;
         let n = trace.len();
-        let places = net.places.len();
         let left = self.suffix_counts(trace);
         let width = self.labels.len() + 1;
         let use_bound = self.heuristic == Heuristic::MarkingEquation;
@@ -643,14 +665,15 @@ impl<'n> Aligner<'n> {
             }
             self.equation.for_labels(&present)
         });
-        let mut search = Search::new(&net.initial.0, self.initial_hash);
-        let mut heap: BinaryHeap<Key> = BinaryHeap::new();
+        let Workspace { search, heap, scratch, here } = workspace;
+        search.reset(&net.initial.0, self.initial_hash);
+        heap.clear();
         heap.push(key(&search.nodes[0], 0));
         let started = Instant::now();
         let mut expanded = 0u64;
-        let mut here: Vec<u32> = Vec::with_capacity(places);
-        let mut scratch =
-            Scratch { marking: Vec::with_capacity(places), stamp: vec![0; net.transitions.len()], generation: 0 };
+        scratch.stamp.clear();
+        scratch.stamp.resize(net.transitions.len(), 0);
+        scratch.generation = 0;
         while let Some(Reverse((f, _, Reverse(id)))) = heap.pop() {
             let node = &search.nodes[id as usize];
             if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
@@ -658,7 +681,7 @@ impl<'n> Aligner<'n> {
                 here.clear();
                 here.extend_from_slice(search.marking(id));
                 let kinds = Kinds { free: false, deviations: true };
-                self.children(&mut search, &mut heap, &mut scratch, &here, id, trace, use_bound, kinds);
+                self.children(search, heap, scratch, here, id, trace, use_bound, kinds);
                 continue;
             }
             if node.closed || node.g + node.h != f || !search.current(id) {
@@ -669,7 +692,7 @@ impl<'n> Aligner<'n> {
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
             if let Some(equation) = &mut equation {
-                match self.settle(&mut search, id, trace, equation, &left[p * width..(p + 1) * width], &here) {
+                match self.settle(search, id, trace, equation, &left[p * width..(p + 1) * width], here) {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {
@@ -683,14 +706,14 @@ impl<'n> Aligner<'n> {
             if let Some(e) = self.over_budget(expanded, started) {
                 return Err(e);
             }
-            if p == n && here == net.final_marking.0 {
+            if p == n && *here == net.final_marking.0 {
                 return Ok(unwind(net, &search.nodes, id, g, expanded));
             }
             // Partial expansion: with nothing left to pay for (h = 0), every deviation child costs
             // at least f + 1, so those children are made only if the search gets that far.
             let defer = search.nodes[id as usize].h == 0;
             let kinds = Kinds { free: true, deviations: !defer };
-            let eager = self.children(&mut search, &mut heap, &mut scratch, &here, id, trace, use_bound, kinds);
+            let eager = self.children(search, heap, scratch, here, id, trace, use_bound, kinds);
             if defer && !eager {
                 let node = &mut search.nodes[id as usize];
                 node.deferred = true;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 /// Fewer variants than this are aligned on the calling thread.
 const SEQUENTIAL_BELOW: usize = 32;
 
-use crate::conformance::alignment::{AlignError, Aligner};
+use crate::conformance::alignment::{AlignError, Aligner, Workspace};
 use crate::conformance::allow::Allowed;
 use crate::conformance::deviation::{DeviationPattern, Marked, deviations, patterns};
 use crate::conformance::fitness::{Summary, TraceResult, summarise};
@@ -123,10 +123,10 @@ pub fn check(
     let allowed = options.allowed.unwrap_or(&no_allow);
     let variants = Variants::of(log);
     options.progress.start(variants.list.len() as u64);
-    let one = |v: &crate::log::variants::Variant| {
+    let one = |workspace: &mut Workspace, v: &crate::log::variants::Variant| {
         let events = log.trace(v.example);
         let trace: Vec<Option<usize>> = events.iter().map(|&a| align_idx[a.index()]).collect();
-        let alignment = aligner.align(&trace).ok();
+        let alignment = aligner.align_in(workspace, &trace).ok();
         let devs = alignment.as_ref().map_or_else(Vec::new, |a| {
             deviations(
                 net,
@@ -143,9 +143,10 @@ pub fn check(
     };
     // A few variants are aligned at once on this thread: starting the thread pool costs more.
     let per: Vec<(TraceResult, Vec<Marked>, Replay)> = if variants.list.len() < SEQUENTIAL_BELOW {
-        variants.list.iter().map(one).collect()
+        let mut workspace = Workspace::default();
+        variants.list.iter().map(|v| one(&mut workspace, v)).collect()
     } else {
-        variants.list.par_iter().map(one).collect()
+        variants.list.par_iter().map_init(Workspace::default, one).collect()
     };
     let mut per_variant = Vec::with_capacity(per.len());
     let mut devs = Vec::with_capacity(per.len());
