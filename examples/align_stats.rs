@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use flowaudit::conformance::alignment::{Aligner, Direction, Heuristic};
+use flowaudit::conformance::alignment::{Aligner, Direction, Heuristic, Workspace};
 use flowaudit::log::accounting::NoSink;
 use flowaudit::log::options::ReadOptions;
 use flowaudit::log::read;
@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
     let variants = Variants::of(log);
     let started = Instant::now();
     let mut rows = Vec::new();
+    let mut workspace = Workspace::default();
     let only: Option<usize> = std::env::var("ALIGN_ONLY").ok().and_then(|s| s.parse().ok());
     for (v, var) in variants.list.iter().enumerate() {
         if only.is_some_and(|o| o != v) {
@@ -37,7 +38,7 @@ fn main() -> anyhow::Result<()> {
         let trace: Vec<Option<usize>> =
             log.trace(var.example).iter().map(|&a| aligner.label(log.activity_name(a))).collect();
         let t = Instant::now();
-        let a = aligner.align(&trace)?;
+        let a = aligner.align_in(&mut workspace, &trace)?;
         let secs = t.elapsed().as_secs_f64();
         if secs > 0.5 {
             eprintln!("slow: variant {v} len {} cost {} states {} {secs:.2} s", trace.len(), a.cost, a.states);

@@ -35,13 +35,12 @@
 //! never guessed.
 
 use std::borrow::Cow;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
 use hashbrown::HashTable;
 
 use crate::conformance::marking_equation::{Column, MarkingEquation, TraceEquation};
+use crate::conformance::queue::Queue;
 use crate::net::petri::{PetriNet, PlaceIdx, TransitionIdx};
 
 /// Cost of a log move or a visible model move.
@@ -290,7 +289,7 @@ impl Search {
 #[derive(Default)]
 pub struct Workspace {
     search: Search,
-    heap: BinaryHeap<Key>,
+    queue: Queue,
     scratch: Scratch,
     here: Vec<u32>,
 }
@@ -329,11 +328,10 @@ enum Settled {
     Pruned,
 }
 
-/// The queue's order: least estimate, then furthest along the trace, then newest.
-type Key = Reverse<(u64, Reverse<u32>, Reverse<u32>)>;
-
-fn key(n: &Node, id: u32) -> Key {
-    Reverse((n.g + n.h, Reverse(n.pos), Reverse(id)))
+/// Queues node `id` at its estimate (the queue takes the least estimate, then the furthest
+/// along the trace, then the newest).
+fn enqueue(queue: &mut Queue, n: &Node, id: u32) {
+    queue.push(n.g + n.h, n.pos, id);
 }
 
 /// Which end of the trace the search starts from.
@@ -525,7 +523,7 @@ impl<'n> Aligner<'n> {
     fn children(
         &self,
         search: &mut Search,
-        heap: &mut BinaryHeap<Key>,
+        queue: &mut Queue,
         scratch: &mut Scratch,
         here: &[u32],
         id: u32,
@@ -537,7 +535,7 @@ impl<'n> Aligner<'n> {
         let p = search.nodes[id as usize].pos as usize;
         let mut step = |search: &mut Search, mv: Move| {
             if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
-                heap.push(key(&search.nodes[nid as usize], nid));
+                enqueue(queue, &search.nodes[nid as usize], nid);
             }
         };
         let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
@@ -665,23 +663,23 @@ impl<'n> Aligner<'n> {
             }
             self.equation.for_labels(&present)
         });
-        let Workspace { search, heap, scratch, here } = workspace;
+        let Workspace { search, queue, scratch, here } = workspace;
         search.reset(&net.initial.0, self.initial_hash);
-        heap.clear();
-        heap.push(key(&search.nodes[0], 0));
+        queue.clear();
+        enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();
         let mut expanded = 0u64;
         scratch.stamp.clear();
         scratch.stamp.resize(net.transitions.len(), 0);
         scratch.generation = 0;
-        while let Some(Reverse((f, _, Reverse(id)))) = heap.pop() {
+        while let Some((f, id)) = queue.pop() {
             let node = &search.nodes[id as usize];
             if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
                 search.nodes[id as usize].deferred = false;
                 here.clear();
                 here.extend_from_slice(search.marking(id));
                 let kinds = Kinds { free: false, deviations: true };
-                self.children(search, heap, scratch, here, id, trace, use_bound, kinds);
+                self.children(search, queue, scratch, here, id, trace, use_bound, kinds);
                 continue;
             }
             if node.closed || node.g + node.h != f || !search.current(id) {
@@ -696,7 +694,7 @@ impl<'n> Aligner<'n> {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {
-                        heap.push(key(&search.nodes[id as usize], id));
+                        enqueue(queue, &search.nodes[id as usize], id);
                         continue;
                     }
                 }
@@ -713,11 +711,11 @@ impl<'n> Aligner<'n> {
             // at least f + 1, so those children are made only if the search gets that far.
             let defer = search.nodes[id as usize].h == 0;
             let kinds = Kinds { free: true, deviations: !defer };
-            let eager = self.children(search, heap, scratch, here, id, trace, use_bound, kinds);
+            let eager = self.children(search, queue, scratch, here, id, trace, use_bound, kinds);
             if defer && !eager {
                 let node = &mut search.nodes[id as usize];
                 node.deferred = true;
-                heap.push(Reverse((f + 1, Reverse(node.pos), Reverse(id))));
+                queue.push(f + 1, node.pos, id);
             }
         }
         Err(AlignError::Unreachable)

@@ -10,6 +10,7 @@ pub mod fitness;
 pub mod marking_equation;
 #[cfg(test)]
 mod properties;
+pub mod queue;
 pub mod simplex;
 pub mod token_replay;
 #[cfg(test)]

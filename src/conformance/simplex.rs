@@ -6,8 +6,9 @@
 //! gets an artificial variable fixed to 0; the all-artificial basis is dual feasible because the
 //! costs are non-negative, and stays dual feasible for every `b` once optimal, so a new `b` is
 //! solved from the previous optimal basis by the dual simplex, usually in a few pivots. The
-//! tableau (`m x (n + m)`) is kept whole: its artificial columns are the basis inverse, which
-//! turns a new `b` into the basic values in O(m²). A pivot costs O(m (n + m)).
+//! tableau `B⁻¹ A` (`m x n`, by rows, as the ratio test reads it) and the basis inverse `B⁻¹`
+//! (`m x m`, by columns) are kept: a new `b` moves the basic values by `B⁻¹ (b - b_last)`, one
+//! contiguous column per changed entry, O(m) each. A pivot costs O(m (n + m)).
 //!
 //! Safeguards: Dantzig's rule (largest infeasibility) first, then Bland's rule (smallest index,
 //! which cannot cycle) from a fresh tableau when the pivots run long; every answer is checked
@@ -42,10 +43,14 @@ pub struct Lp {
     /// The constraint matrix by columns: `(row, value)` non-zeros.
     a: Vec<Vec<(usize, f64)>>,
     cost: Vec<f64>,
-    /// Row-major tableau `B⁻¹ [A | I]`, `rows x (cols + rows)`.
+    /// Row-major tableau `B⁻¹ A`, `rows x cols`.
     tab: Vec<f64>,
-    /// Reduced costs of every column.
+    /// Column-major basis inverse `B⁻¹`, `rows x rows`: column `k` is `binv[k * rows..]`.
+    binv: Vec<f64>,
+    /// Reduced costs of the structural columns.
     reduced: Vec<f64>,
+    /// Scratch: the entering column of the tableau during a pivot.
+    column: Vec<f64>,
     /// Basic values `B⁻¹ b` for `b` = `last_b`.
     beta: Vec<f64>,
     /// The right-hand side `beta` belongs to.
@@ -76,7 +81,9 @@ impl Lp {
             a,
             cost,
             tab: Vec::new(),
+            binv: Vec::new(),
             reduced: Vec::new(),
+            column: vec![0.0; rows],
             beta: vec![0.0; rows],
             last_b: vec![0.0; rows],
             basis: Vec::new(),
@@ -93,20 +100,21 @@ impl Lp {
         self.cols + self.rows
     }
 
-    /// Back to the all-artificial basis: `[A | I]`, reduced costs = costs.
+    /// Back to the all-artificial basis: tableau `A`, `B⁻¹ = I`, reduced costs = costs.
     fn refresh(&mut self) {
-        let w = self.width();
-        self.tab = vec![0.0; self.rows * w];
+        let (n, m) = (self.cols, self.rows);
+        self.tab = vec![0.0; m * n];
         for (j, col) in self.a.iter().enumerate() {
             for &(r, v) in col {
-                self.tab[r * w + j] += v;
+                self.tab[r * n + j] += v;
             }
         }
-        for r in 0..self.rows {
-            self.tab[r * w + self.cols + r] = 1.0;
+        self.binv = vec![0.0; m * m];
+        for r in 0..m {
+            self.binv[r * m + r] = 1.0;
         }
         self.reduced = self.cost.clone();
-        self.reduced.resize(w, 0.0);
+        let w = self.width();
         self.basis = (self.cols..w).collect();
         self.basic = vec![false; self.cols];
         self.basic.resize(w, true);
@@ -185,13 +193,13 @@ impl Lp {
     /// Dual simplex from the current basis: `Some(true)` optimal, `Some(false)` infeasible,
     /// `None` when the pivot limit is reached.
     fn run(&mut self, b: &[f64], bland: bool) -> Option<bool> {
-        let w = self.width();
-        // B⁻¹ is the artificial block of the tableau: move the basic values by the change in `b`.
+        let (m, w) = (self.rows, self.width());
+        // Move the basic values by B⁻¹ times the change in `b`, a column of B⁻¹ per changed entry.
         for (k, (new, old)) in b.iter().zip(self.last_b.iter_mut()).enumerate() {
             let d = new - *old;
             if d != 0.0 {
-                for (beta, row) in self.beta.iter_mut().zip(self.tab.chunks_exact(w)) {
-                    *beta += row[self.cols + k] * d;
+                for (beta, &x) in self.beta.iter_mut().zip(&self.binv[k * m..(k + 1) * m]) {
+                    *beta += x * d;
                 }
                 *old = *new;
             }
@@ -234,8 +242,8 @@ impl Lp {
     /// The entering column for leaving row `r` by the dual ratio test (ties: smallest index).
     /// Artificial columns never enter.
     fn entering(&self, r: usize) -> Option<usize> {
-        let w = self.width();
-        let row = &self.tab[r * w..r * w + self.cols];
+        let n = self.cols;
+        let row = &self.tab[r * n..(r + 1) * n];
         // Below zero: the leaving variable rises to 0 by an entering column with a negative entry;
         // an artificial above zero falls to 0 by one with a positive entry.
         let sign = if self.beta[r] < 0.0 { -1.0 } else { 1.0 };
@@ -254,25 +262,40 @@ impl Lp {
     }
 
     fn pivot(&mut self, r: usize, j: usize) {
-        let w = self.width();
-        let p = self.tab[r * w + j];
-        for x in &mut self.tab[r * w..(r + 1) * w] {
+        let (n, m) = (self.cols, self.rows);
+        let p = self.tab[r * n + j];
+        for x in &mut self.tab[r * n..(r + 1) * n] {
             *x /= p;
         }
         self.beta[r] /= p;
-        let (before, rest) = self.tab.split_at_mut(r * w);
-        let (pivot_row, after) = rest.split_at_mut(w);
+        for col in self.binv.chunks_exact_mut(m) {
+            col[r] /= p;
+        }
+        // The entering column (0 in the pivot row, which is not eliminated from itself).
+        for (i, f) in self.column.iter_mut().enumerate() {
+            *f = if i == r { 0.0 } else { self.tab[i * n + j] };
+        }
+        let (before, rest) = self.tab.split_at_mut(r * n);
+        let (pivot_row, after) = rest.split_at_mut(n);
         for (i, row) in before
-            .chunks_exact_mut(w)
+            .chunks_exact_mut(n)
             .enumerate()
-            .chain(after.chunks_exact_mut(w).enumerate().map(|(i, x)| (i + r + 1, x)))
+            .chain(after.chunks_exact_mut(n).enumerate().map(|(i, x)| (i + r + 1, x)))
         {
-            let f = row[j];
+            let f = self.column[i];
             if f != 0.0 {
                 for (x, &y) in row.iter_mut().zip(pivot_row.iter()) {
                     *x -= f * y;
                 }
                 self.beta[i] -= f * self.beta[r];
+            }
+        }
+        for col in self.binv.chunks_exact_mut(m) {
+            let t = col[r];
+            if t != 0.0 {
+                for (x, &f) in col.iter_mut().zip(&self.column) {
+                    *x -= f * t;
+                }
             }
         }
         let f = self.reduced[j];
