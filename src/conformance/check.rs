@@ -8,6 +8,8 @@
 //! come back in variant order and are summed in that order, so the output does not depend on the
 //! number of threads.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 /// Fewer variants than this are aligned on the calling thread.
@@ -99,6 +101,32 @@ impl CheckResult {
     }
 }
 
+/// `work` applied to every item, in order, with one [`Workspace`] per worker thread. Workers take
+/// the next item as they finish one (hard variants are spread over the cores wherever they sit
+/// in the list); a few items run on the calling thread, as starting the pool costs more.
+fn for_each_variant<T: Sync, R: Send>(items: &[T], work: impl Fn(&mut Workspace, &T) -> R + Sync) -> Vec<R> {
+    if items.len() < SEQUENTIAL_BELOW {
+        let mut workspace = Workspace::default();
+        return items.iter().map(|v| work(&mut workspace, v)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = (0..rayon::current_num_threads())
+        .into_par_iter()
+        .flat_map_iter(|_| {
+            let mut workspace = Workspace::default();
+            let mut mine = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                mine.push((i, work(&mut workspace, item)));
+            }
+            mine
+        })
+        .collect();
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Aligns and replays every variant of `log` with `net`. `label_of` gives, for each activity of
 /// the log (by its `Sym` index), the net label it stands for, or `None` when it maps to none (its
 /// events are then always unexpected, and skipped by token replay).
@@ -141,13 +169,7 @@ pub fn check(
         options.progress.advance(1);
         (TraceResult { alignment, len: trace.len(), tickets: u64::from(v.count) }, devs, replay)
     };
-    // A few variants are aligned at once on this thread: starting the thread pool costs more.
-    let per: Vec<(TraceResult, Vec<Marked>, Replay)> = if variants.list.len() < SEQUENTIAL_BELOW {
-        let mut workspace = Workspace::default();
-        variants.list.iter().map(|v| one(&mut workspace, v)).collect()
-    } else {
-        variants.list.par_iter().map_init(Workspace::default, one).collect()
-    };
+    let per = for_each_variant(&variants.list, one);
     let mut per_variant = Vec::with_capacity(per.len());
     let mut devs = Vec::with_capacity(per.len());
     let mut replays = Vec::with_capacity(per.len());
