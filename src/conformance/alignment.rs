@@ -15,9 +15,12 @@
 //! an optimal alignment are left alone, instead of expanding every state cheaper than the
 //! optimum as in Dijkstra's algorithm. The program is solved lazily, as in van Dongen (BPM 2018):
 //! a child whose move the parent's optimal solution uses inherits the bound exactly (that
-//! solution minus the move); other children get the parent's bound minus the move's cost (still
-//! a lower bound, as the heuristic is consistent) and are solved only when they reach the front
-//! of the queue, then requeued if the bound rose. Markings whose equation has no solution cannot
+//! solution minus the move); other children get the better of the parent's bound minus the
+//! move's cost (a lower bound, as the heuristic is consistent) and the dual bound of the basis at
+//! hand (weak duality: the parent's value minus the move's cost plus its reduced cost, O(1), and
+//! exact whenever the parent's optimal basis stays optimal for the child, which halves the solves
+//! on `receipt_imf20`), and are solved only when they reach the front of the queue, then
+//! requeued if the bound rose. Markings whose equation has no solution cannot
 //! reach the final marking and are pruned. Among states of equal estimate the queue takes the
 //! one furthest along the trace, then the newest: depth first along the trace, so a fitting
 //! stretch is walked rather than widened (on `BPIC 2012` this took the states expanded from
@@ -300,6 +303,25 @@ impl std::fmt::Debug for Workspace {
     }
 }
 
+/// The heuristic of one search: its program and the events left from each trace position.
+struct Bounds<'a, 'e> {
+    equation: TraceEquation<'e>,
+    /// Row `i` (of `width` entries) counts the labels of `trace[i..]`.
+    left: &'a [u32],
+    width: usize,
+    /// The node whose state the program's basis was last solved for (optimal there, so its
+    /// dual value is that optimum), until the next solve.
+    solved: Option<u32>,
+}
+
+impl<'e> Bounds<'_, 'e> {
+    /// The program and the label counts left at trace position `pos`.
+    fn at(&mut self, pos: u32) -> (&mut TraceEquation<'e>, &[u32]) {
+        let p = pos as usize;
+        (&mut self.equation, &self.left[p * self.width..(p + 1) * self.width])
+    }
+}
+
 /// Which children to make.
 #[derive(Clone, Copy)]
 struct Kinds {
@@ -478,8 +500,7 @@ impl<'n> Aligner<'n> {
         search: &mut Search,
         id: u32,
         trace: &[Option<usize>],
-        equation: &mut TraceEquation<'_>,
-        left: &[u32],
+        bounds: &mut Bounds<'_, '_>,
         here: &[u32],
     ) -> Settled {
         let node = &search.nodes[id as usize];
@@ -489,20 +510,28 @@ impl<'n> Aligner<'n> {
         if node.inherited {
             let col = node.mv.map(|mv| self.column(mv, trace));
             let (s, e) = search.nodes[node.parent as usize].solution.unwrap_or((0, 0));
-            let mut sol: Vec<(Column, f64)> = search.solutions[s as usize..e as usize].to_vec();
+            // The parent's optimum minus the move, appended in place.
+            let start = search.solutions.len();
+            search.solutions.extend_from_within(s as usize..e as usize);
             if let Some(col) = col
-                && let Some(i) = sol.iter().position(|(c, _)| *c == col)
+                && let Some(i) = search.solutions[start..].iter().position(|(c, _)| *c == col)
             {
-                sol[i].1 -= 1.0;
-                if sol[i].1 <= 1e-9 {
-                    sol.remove(i);
+                let entry = &mut search.solutions[start + i];
+                entry.1 -= 1.0;
+                if entry.1 <= 1e-9 {
+                    search.solutions.remove(start + i);
                 }
             }
-            search.keep(id, sol);
+            let range =
+                (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(search.solutions.len()).unwrap_or(u32::MAX));
+            search.nodes[id as usize].solution = Some(range);
             return Settled::Expand;
         }
         let mut solution = std::mem::take(&mut search.scratch);
+        let pos = search.nodes[id as usize].pos;
+        let (equation, left) = bounds.at(pos);
         let bound = equation.bound(here, left, &mut solution);
+        bounds.solved = bound.is_some().then_some(id);
         search.keep(id, solution.iter().copied());
         search.scratch = solution;
         let node = &mut search.nodes[id as usize];
@@ -528,13 +557,31 @@ impl<'n> Aligner<'n> {
         here: &[u32],
         id: u32,
         trace: &[Option<usize>],
-        use_bound: bool,
+        bounds: &mut Option<Bounds<'_, '_>>,
         kinds: Kinds,
     ) -> bool {
         let net: &PetriNet = &self.net;
-        let p = search.nodes[id as usize].pos as usize;
+        let p_pos = search.nodes[id as usize].pos;
+        let p = p_pos as usize;
+        let use_bound = bounds.is_some();
+        // The parent's dual value in the basis at hand, computed for the first child that needs it.
+        let mut value: Option<f64> = None;
+        let solved = bounds.as_ref().and_then(|b| b.solved);
         let mut step = |search: &mut Search, mv: Move| {
             if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
+                // A child not inheriting its parent's optimum gets the dual bound of the basis at
+                // hand (mostly its parent's), which is exact whenever that basis stays optimal.
+                if let Some(b) = bounds.as_mut()
+                    && !search.nodes[nid as usize].inherited
+                {
+                    let (equation, left) = b.at(p_pos);
+                    let v = *value.get_or_insert_with(|| {
+                        if solved == Some(id) { equation.last_optimum() } else { equation.dual_value(here, left) }
+                    });
+                    let dual = equation.step_bound(v, self.column(mv, trace));
+                    let node = &mut search.nodes[nid as usize];
+                    node.h = node.h.max(dual);
+                }
                 enqueue(queue, &search.nodes[nid as usize], nid);
             }
         };
@@ -656,12 +703,12 @@ impl<'n> Aligner<'n> {
         let left = self.suffix_counts(trace);
         let width = self.labels.len() + 1;
         let use_bound = self.heuristic == Heuristic::MarkingEquation;
-        let mut equation = use_bound.then(|| {
+        let mut bounds = use_bound.then(|| {
             let mut present = vec![false; width];
             for l in trace {
                 present[l.unwrap_or(self.labels.len())] = true;
             }
-            self.equation.for_labels(&present)
+            Bounds { equation: self.equation.for_labels(&present), left: &left, width, solved: None }
         });
         let Workspace { search, queue, scratch, here } = workspace;
         search.reset(&net.initial.0, self.initial_hash);
@@ -679,7 +726,7 @@ impl<'n> Aligner<'n> {
                 here.clear();
                 here.extend_from_slice(search.marking(id));
                 let kinds = Kinds { free: false, deviations: true };
-                self.children(search, queue, scratch, here, id, trace, use_bound, kinds);
+                self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
                 continue;
             }
             if node.closed || node.g + node.h != f || !search.current(id) {
@@ -689,8 +736,8 @@ impl<'n> Aligner<'n> {
             here.extend_from_slice(search.marking(id));
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
-            if let Some(equation) = &mut equation {
-                match self.settle(search, id, trace, equation, &left[p * width..(p + 1) * width], here) {
+            if let Some(bounds) = &mut bounds {
+                match self.settle(search, id, trace, bounds, here) {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {
@@ -711,7 +758,7 @@ impl<'n> Aligner<'n> {
             // at least f + 1, so those children are made only if the search gets that far.
             let defer = search.nodes[id as usize].h == 0;
             let kinds = Kinds { free: true, deviations: !defer };
-            let eager = self.children(search, queue, scratch, here, id, trace, use_bound, kinds);
+            let eager = self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
             if defer && !eager {
                 let node = &mut search.nodes[id as usize];
                 node.deferred = true;

@@ -49,10 +49,14 @@ pub struct TraceEquation<'e> {
     label_rows: Vec<usize>,
     /// The net program's column of each of `lp`'s columns.
     global: Vec<u32>,
+    /// The inverse: `lp`'s column of each of the net program's (`u32::MAX` when dropped).
+    local: Vec<u32>,
     /// Right-hand side scratch.
     b: Vec<f64>,
     /// Solution scratch.
     scratch: Vec<(u32, f64)>,
+    /// The unrounded optimum of the last solve.
+    optimum: f64,
 }
 
 impl MarkingEquation {
@@ -133,13 +137,19 @@ impl MarkingEquation {
             }
         }
         let rows = places + label_rows.len();
+        let mut local = vec![u32::MAX; self.columns.len()];
+        for (i, &g) in global.iter().enumerate() {
+            local[g as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+        }
         TraceEquation {
             equation: self,
             lp: Lp::new(rows, cols, cost),
             label_rows,
             global,
+            local,
             b: vec![0.0; rows],
             scratch: Vec::new(),
+            optimum: 0.0,
         }
     }
 
@@ -161,6 +171,40 @@ impl MarkingEquation {
 }
 
 impl TraceEquation<'_> {
+    /// The unrounded optimum of the last [`TraceEquation::bound`] that found one: the
+    /// [`TraceEquation::dual_value`] of its state, as long as no other solve has happened.
+    pub fn last_optimum(&self) -> f64 {
+        self.optimum
+    }
+
+    /// `y·b` for `marking` and `left`, with `y` the dual values of the current basis: by weak
+    /// duality a lower bound on [`TraceEquation::bound`] there (the basis is always dual
+    /// feasible), and exact when that basis is optimal there. O(rows).
+    pub fn dual_value(&mut self, marking: &[u32], left: &[u32]) -> f64 {
+        let places = self.equation.places;
+        let y = self.lp.dual();
+        let mut v = 0.0;
+        for ((&y, &f), &m) in y.iter().zip(&self.equation.final_marking).zip(marking) {
+            v += y * (f - f64::from(m));
+        }
+        for (&y, &l) in y[places..].iter().zip(&self.label_rows) {
+            v += y * f64::from(left[l]);
+        }
+        v
+    }
+
+    /// The dual bound after the move of column `col` from a state whose [`TraceEquation::dual_value`]
+    /// is `value`, in O(1): the move takes its column `A_j` off the right-hand side, and
+    /// `y·A_j = c_j - d_j` (`d_j` its reduced cost), so the bound is `value - c_j + d_j`, rounded
+    /// up. No solve; still valid after any number of pivots, as every basis is dual feasible.
+    pub fn step_bound(&self, value: f64, col: Column) -> u64 {
+        let Some(&j) = self.local.get(col.0 as usize).filter(|&&j| j != u32::MAX) else { return 0 };
+        let v = value - self.equation.cost[col.0 as usize] + self.lp.reduced_cost(j as usize);
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small non-negative cost")]
+        let bound = (v - 1e-6).ceil().max(0.0) as u64;
+        bound
+    }
+
     /// Bounds the cost of completing from `marking` with `left[l]` events of each label left
     /// (the last entry counts events the net lacks). `Some(h)`: the bound, rounded up, and the
     /// optimal counts in `solution`; `None`: the final marking is unreachable (prune the state).
@@ -176,6 +220,7 @@ impl TraceEquation<'_> {
         solution.clear();
         match self.lp.solve(&self.b) {
             Outcome::Optimal(v) => {
+                self.optimum = v;
                 self.lp.solution(&mut self.scratch);
                 solution.extend(self.scratch.iter().map(|&(j, x)| (Column(self.global[j as usize]), x)));
                 #[expect(

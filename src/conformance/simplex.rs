@@ -51,6 +51,9 @@ pub struct Lp {
     reduced: Vec<f64>,
     /// Scratch: the entering column of the tableau during a pivot.
     column: Vec<f64>,
+    /// The dual values `c_B B⁻¹` of the current basis, when `dual_valid`.
+    dual: Vec<f64>,
+    dual_valid: bool,
     /// Basic values `B⁻¹ b` for `b` = `last_b`.
     beta: Vec<f64>,
     /// The right-hand side `beta` belongs to.
@@ -84,6 +87,8 @@ impl Lp {
             binv: Vec::new(),
             reduced: Vec::new(),
             column: vec![0.0; rows],
+            dual: vec![0.0; rows],
+            dual_valid: false,
             beta: vec![0.0; rows],
             last_b: vec![0.0; rows],
             basis: Vec::new(),
@@ -120,6 +125,31 @@ impl Lp {
         self.basic.resize(w, true);
         self.beta.clone_from(&self.last_b);
         self.since_refresh = 0;
+        self.dual_valid = false;
+    }
+
+    /// The reduced cost `c_j - y A_j` of structural column `j` in the current basis (`>= 0`).
+    pub fn reduced_cost(&self, j: usize) -> f64 {
+        self.reduced[j]
+    }
+
+    /// The dual values `y = c_B B⁻¹` of the current basis (one per row). The basis is always
+    /// dual feasible (`c - y A >= 0`), so by weak duality `y·b` bounds the optimum from below for
+    /// every right-hand side `b`, and equals it for the `b`s whose basic values stay
+    /// non-negative: a bound without a solve. O(m²) after each pivot, then free.
+    pub fn dual(&mut self) -> &[f64] {
+        if !self.dual_valid {
+            let m = self.rows;
+            // The basic costs (artificial columns cost nothing), then one dot product per column.
+            for (c, &j) in self.column.iter_mut().zip(&self.basis) {
+                *c = if j < self.cols { self.cost[j] } else { 0.0 };
+            }
+            for (y, col) in self.dual.iter_mut().zip(self.binv.chunks_exact(m)) {
+                *y = col.iter().zip(&self.column).map(|(&x, &c)| x * c).sum();
+            }
+            self.dual_valid = true;
+        }
+        &self.dual
     }
 
     /// Solves for right-hand side `b`, warm-started from the last optimal basis.
@@ -310,6 +340,7 @@ impl Lp {
         self.basis[r] = j;
         self.pivots += 1;
         self.since_refresh += 1;
+        self.dual_valid = false;
     }
 }
 
