@@ -2,7 +2,7 @@
 //! part per thread, each part walked by the same rules as the single pass, and the later parts
 //! appended to the first in order.
 //!
-//! Owns [`plan`], [`read_split`], [`MIN_SPLIT_BYTES`] and [`MAX_HELD_BYTES`]. The design is
+//! Owns `plan`, `read_split`, [`MIN_SPLIT_BYTES`] and [`MAX_HELD_BYTES`]. The design is
 //! `csv_split`'s. The first part is the single pass itself, on its own stream of the file from
 //! the start (prolog, `<log>`, extensions, globals, classifiers, log attributes), and it stops at
 //! the first cut. Meanwhile a loader thread decompresses a second copy of the document into
