@@ -106,6 +106,17 @@ impl<T> Default for Tally<T> {
 }
 
 impl<T> Tally<T> {
+    /// Adds a later tally's count and, while room is left, its examples (each fixed by `fix`).
+    fn extend(&mut self, from: Tally<T>, mut fix: impl FnMut(&mut T)) {
+        self.count += from.count;
+        for mut e in from.examples {
+            if self.examples.len() < EXAMPLES {
+                fix(&mut e);
+                self.examples.push(e);
+            }
+        }
+    }
+
     fn add(&mut self, example: impl FnOnce() -> T) {
         self.count += 1;
         if self.examples.len() < EXAMPLES {
@@ -150,6 +161,18 @@ pub struct NoSink;
 
 impl RejectSink for NoSink {
     fn reject(&mut self, _: &Reject) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Collects rejected rows in memory: a later part of a split read holds its rejects here until
+/// the parts before it have written theirs, so a `--rejects` file keeps file order.
+#[derive(Debug, Default)]
+pub(crate) struct Held(pub(crate) Vec<Reject>);
+
+impl RejectSink for Held {
+    fn reject(&mut self, reject: &Reject) -> std::io::Result<()> {
+        self.0.push(reject.clone());
         Ok(())
     }
 }
@@ -209,6 +232,22 @@ impl Accounting {
     /// Records a note; `detail` is only built for the first few.
     pub fn note(&mut self, kind: NoteKind, line: u64, detail: impl FnOnce() -> String) {
         self.notes.entry(kind).or_default().add(|| Note { line, detail: detail() });
+    }
+
+    /// Adds the accounting of a later part of the same file (every row of which comes after the
+    /// rows counted here), adding `lines` to the line of each of its examples.
+    ///
+    /// The first [`EXAMPLES`] examples per reason stay the first in file order. O(reasons + kinds).
+    pub(crate) fn append(&mut self, other: Accounting, lines: u64) {
+        self.rows_read += other.rows_read;
+        self.accepted += other.accepted;
+        self.filtered += other.filtered;
+        for (reason, tally) in other.rejected {
+            self.rejected.entry(reason).or_default().extend(tally, |r| r.line += lines);
+        }
+        for (kind, tally) in other.notes {
+            self.notes.entry(kind).or_default().extend(tally, |n| n.line += lines);
+        }
     }
 
     /// The first rejection (lowest line), for `--strict` errors.

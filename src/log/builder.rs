@@ -133,6 +133,13 @@ impl LogBuilder {
         self.log.case_ids.get(id).is_some()
     }
 
+    /// Whether a ticket id of `other` is also one of this builder's: then [`LogBuilder::append`]
+    /// would merge two tickets, which a reader that must note repeated names cannot take back.
+    /// O(tickets of `other`).
+    pub fn shares_case(&self, other: &LogBuilder) -> bool {
+        other.log.case_ids.iter().any(|(_, id)| self.has_case(id))
+    }
+
     /// The case with ticket id `id`, created when new.
     pub fn case(&mut self, id: &str) -> CaseIdx {
         if let Some(last) = self.last_case

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::log::accounting::{Accounting, EXAMPLES, NoteKind, Reject, RejectSink, Tally};
+use crate::log::accounting::{Accounting, Held, NoteKind, RejectSink};
 use crate::log::builder::{LogBuilder, Present};
 use crate::log::columns::Columns;
 use crate::log::csv_reader::{Part, Rows, case_value_changed};
@@ -23,17 +23,6 @@ use crate::log::options::ReadOptions;
 
 /// Files smaller than this are read in one pass: threads would not pay for themselves.
 pub const MIN_SPLIT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Collects rejected rows in memory.
-#[derive(Debug, Default)]
-struct Held(Vec<Reject>);
-
-impl RejectSink for Held {
-    fn reject(&mut self, reject: &Reject) -> std::io::Result<()> {
-        self.0.push(reject.clone());
-        Ok(())
-    }
-}
 
 /// The byte after the first line break at or after the middle of the file, if any.
 pub fn cut_point(path: &Path, size: u64) -> Result<Option<u64>, LogError> {
@@ -114,7 +103,7 @@ pub(crate) fn read_split<R: Read>(
         r.line += lines_before;
         sink.reject(&r).map_err(|e| LogError::io("the rejects file", e))?;
     }
-    merge(acc, half.acc, lines_before);
+    acc.append(half.acc, lines_before);
     for (case, field, value, kept) in b.append(half.b) {
         acc.note(NoteKind::CaseValueChanged, 0, || case_value_changed(&case, field, &value, &kept));
     }
@@ -127,29 +116,6 @@ fn renumber_error(e: LogError, lines: u64) -> LogError {
         LogError::Csv { path, line, message } => LogError::Csv { path, line: line + lines, message },
         LogError::TooLarge { path, line, max } => LogError::TooLarge { path, line: line + lines, max },
         other => other,
-    }
-}
-
-fn extend<T>(into: &mut Tally<T>, from: Tally<T>, mut fix: impl FnMut(&mut T)) {
-    into.count += from.count;
-    for mut e in from.examples {
-        if into.examples.len() < EXAMPLES {
-            fix(&mut e);
-            into.examples.push(e);
-        }
-    }
-}
-
-/// Adds the second half's accounting to the first's, its lines renumbered.
-fn merge(acc: &mut Accounting, other: Accounting, lines: u64) {
-    acc.rows_read += other.rows_read;
-    acc.accepted += other.accepted;
-    acc.filtered += other.filtered;
-    for (reason, tally) in other.rejected {
-        extend(acc.rejected.entry(reason).or_default(), tally, |r| r.line += lines);
-    }
-    for (kind, tally) in other.notes {
-        extend(acc.notes.entry(kind).or_default(), tally, |n| n.line += lines);
     }
 }
 

@@ -21,3 +21,4 @@ pub mod time_layout;
 pub mod timestamp;
 pub mod variants;
 pub mod xes_reader;
+pub mod xes_split;

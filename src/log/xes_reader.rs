@@ -49,6 +49,7 @@ use crate::log::event_log::{CaseIdx, EventLog};
 use crate::log::input;
 use crate::log::options::ReadOptions;
 use crate::log::timestamp::{Time, TimeParser};
+use crate::log::xes_split;
 
 /// How an XES log was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -196,19 +197,25 @@ enum Where {
 
 /// Reads the XES log at `path` (plain or gzip), handing every rejected event to `sink`.
 ///
-/// O(bytes) time; memory is the resulting log plus the longest trace's values. Errors stop the
-/// read when the file is not XES or not well-formed XML (with the line reached); unusable events
-/// are rejected and counted.
+/// O(bytes) time; memory is the resulting log plus the longest trace's values, and, for a
+/// document between [`xes_split::MIN_SPLIT_BYTES`] and [`xes_split::MAX_HELD_BYTES`] read on
+/// several threads, a decompressed copy of the document (see [`xes_split`]; the result is the
+/// same). Errors stop the read when the file is not XES or not well-formed XML (with the line
+/// reached); unusable events are rejected and counted.
 pub fn read_xes(
     path: &Path,
     opts: &ReadOptions,
     sink: &mut dyn RejectSink,
 ) -> Result<(EventLog, Accounting, XesInfo), LogError> {
-    read_from(input::open_raw(path)?, path, opts, sink)
+    let input = input::open_raw(path)?;
+    match xes_split::plan(path, rayon::current_num_threads()) {
+        Some(plan) => xes_split::read_split(input, || input::open_raw(path).ok(), &plan, path, opts, sink).map(|r| r.0),
+        None => read_from(input, path, opts, sink),
+    }
 }
 
 /// Reads XES from `input`; `path` names it in errors.
-fn read_from(
+pub(crate) fn read_from(
     input: impl BufRead,
     path: &Path,
     opts: &ReadOptions,
@@ -216,22 +223,45 @@ fn read_from(
 ) -> Result<(EventLog, Accounting, XesInfo), LogError> {
     let mut reader = Reader::from_reader(input);
     let mut xes = Xes::new(path, opts, sink);
-    let mut buf = Vec::with_capacity(16 * 1024);
-    loop {
-        buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(e) => return Err(xes.xml_error(&e)),
-        };
-        if !xes.step(event)? {
-            break;
-        }
+    xes.read_until(&mut reader, &mut Vec::with_capacity(16 * 1024), u64::MAX)?;
+    Ok(xes.finish())
+}
+
+/// Why [`Xes::read_until`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// The document ended, and everything was in order.
+    Eof,
+    /// The reader's position reached the stop position (or passed it, inside an event).
+    Stopped,
+    /// A later part met markup it does not take on trust (comment, CDATA, processing
+    /// instruction, declaration, DOCTYPE); the single pass must read it.
+    Doubt,
+}
+
+/// What a later part of a split read produced, to be appended by [`Xes::absorb`].
+pub(crate) struct Part {
+    b: LogBuilder,
+    acc: Accounting,
+    seen: [Option<&'static str>; FIELDS],
+    ignored: HashSet<String>,
+    traces: u64,
+}
+
+impl Part {
+    /// The part's builder (to see whether it shares a ticket with another part).
+    pub(crate) fn builder(&self) -> &LogBuilder {
+        &self.b
     }
-    Ok(xes.out.finish())
+
+    /// Events the part accepted.
+    pub(crate) fn event_count(&self) -> usize {
+        self.b.event_count()
+    }
 }
 
 /// The document walk: position, line count and the trace being read.
-struct Xes<'a> {
+pub(crate) struct Xes<'a> {
     path: &'a Path,
     at: Where,
     /// Depth inside an element whose content is not used (nested attributes, `<global>`...).
@@ -243,10 +273,14 @@ struct Xes<'a> {
     encoding: Option<String>,
     trace: Trace,
     out: Out<'a>,
+    /// A later part of a split read: it starts inside `<log>` and stops at markup it does not
+    /// take on trust ([`Ended::Doubt`]).
+    later: bool,
 }
 
 impl<'a> Xes<'a> {
-    fn new(path: &'a Path, opts: &ReadOptions, sink: &'a mut dyn RejectSink) -> Self {
+    /// A walk from the start of a document.
+    pub(crate) fn new(path: &'a Path, opts: &ReadOptions, sink: &'a mut dyn RejectSink) -> Self {
         Xes {
             path,
             at: Where::Before,
@@ -257,7 +291,98 @@ impl<'a> Xes<'a> {
             encoding: None,
             trace: Trace::default(),
             out: Out::new(path, opts, sink),
+            later: false,
         }
+    }
+
+    /// A walk of a later part of a document whose first byte is on line `line`. Its input must
+    /// begin with a synthetic `<log>` tag (no newline), so that it, and quick-xml's check of end
+    /// tag names, start inside `<log>`.
+    pub(crate) fn later_part(path: &'a Path, opts: &ReadOptions, sink: &'a mut dyn RejectSink, line: u64) -> Self {
+        Xes { line, later: true, ..Xes::new(path, opts, sink) }
+    }
+
+    /// Reads events until the document ends or the reader's position reaches `stop`.
+    ///
+    /// Errors are the reader's errors, with the line reached.
+    pub(crate) fn read_until<R: BufRead>(
+        &mut self,
+        reader: &mut Reader<R>,
+        buf: &mut Vec<u8>,
+        stop: u64,
+    ) -> Result<Ended, LogError> {
+        while reader.buffer_position() < stop {
+            buf.clear();
+            let event = match reader.read_event_into(buf) {
+                Ok(e) => e,
+                Err(e) => return Err(self.xml_error(&e)),
+            };
+            if self.later
+                && matches!(
+                    event,
+                    Event::Comment(_) | Event::CData(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_)
+                )
+            {
+                return Ok(Ended::Doubt);
+            }
+            if !self.step(event)? {
+                return Ok(Ended::Eof);
+            }
+        }
+        Ok(Ended::Stopped)
+    }
+
+    /// Whether the walk is directly inside `<log>` (between traces), where a part may end.
+    pub(crate) fn between_traces(&self) -> bool {
+        self.at == Where::Log && self.skip == 0
+    }
+
+    /// The line of the next byte.
+    pub(crate) fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Events accepted so far.
+    pub(crate) fn event_count(&self) -> usize {
+        self.out.b.event_count()
+    }
+
+    /// The builder so far (to see whether a later part shares a ticket with it).
+    pub(crate) fn builder(&self) -> &LogBuilder {
+        &self.out.b
+    }
+
+    /// What this walk, a later part, produced.
+    pub(crate) fn into_part(self) -> Part {
+        let Out { b, acc, seen, ignored, info, .. } = self.out;
+        Part { b, acc, seen, ignored, traces: info.traces }
+    }
+
+    /// Appends a later part, read from where this walk stopped, as if this walk had read it:
+    /// its held `rejects` go to the sink, in order, after this walk's.
+    ///
+    /// The part's lines are already the file's; it must share no ticket with this walk (see
+    /// [`LogBuilder::shares_case`]): a repeated trace name across parts is noted by the single
+    /// pass and would not be here. O(the part's distinct strings and events).
+    pub(crate) fn absorb(&mut self, part: Part, rejects: &[Reject]) -> Result<(), LogError> {
+        let out = &mut self.out;
+        for r in rejects {
+            out.sink.reject(r).map_err(|e| LogError::io("the rejects file", e))?;
+        }
+        let conflicts = out.b.append(part.b);
+        debug_assert!(conflicts.is_empty(), "parts that share no ticket have no conflicting ticket values");
+        out.acc.append(part.acc, 0);
+        for (mine, theirs) in out.seen.iter_mut().zip(part.seen) {
+            *mine = mine.or(theirs);
+        }
+        out.ignored.extend(part.ignored);
+        out.info.traces += part.traces;
+        Ok(())
+    }
+
+    /// The log, its accounting and how it was read.
+    pub(crate) fn finish(self) -> (EventLog, Accounting, XesInfo) {
+        self.out.finish()
     }
 
     /// Handles one XML event; `false` at the end of the document.
@@ -515,7 +640,7 @@ impl<'a> Xes<'a> {
 
 /// The newlines in `bytes`, counted in blocks of 255 with a byte-wide counter (which vectorises
 /// far better than a `usize` count).
-fn newlines(bytes: &[u8]) -> u64 {
+pub(crate) fn newlines(bytes: &[u8]) -> u64 {
     bytes.chunks(255).map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))).sum()
 }
 
