@@ -338,6 +338,8 @@ struct Scratch {
     /// The generation in which each transition was last tried (tries each once per node).
     stamp: Vec<u64>,
     generation: u64,
+    /// Children held back to be queued last.
+    later: Vec<u32>,
 }
 
 /// What settling a node's bound decided.
@@ -582,7 +584,11 @@ impl<'n> Aligner<'n> {
                     let node = &mut search.nodes[nid as usize];
                     node.h = node.h.max(dual);
                 }
-                enqueue(queue, &search.nodes[nid as usize], nid);
+                if !search.nodes[nid as usize].inherited {
+                    scratch.later.push(nid);
+                } else {
+                    enqueue(queue, &search.nodes[nid as usize], nid);
+                }
             }
         };
         let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
@@ -590,6 +596,9 @@ impl<'n> Aligner<'n> {
             // An enabled eager transition is the state's only move (see `Aligner::eager`).
             if let Some(&t) = self.eager.iter().find(|&&t| enabled(t)) {
                 step(search, Move::Model(t));
+                for nid in scratch.later.drain(..) {
+                    enqueue(queue, &search.nodes[nid as usize], nid);
+                }
                 return true;
             }
             if let Some(Some(l)) = trace.get(p) {
@@ -616,6 +625,10 @@ impl<'n> Aligner<'n> {
             if (if silent { kinds.free } else { kinds.deviations }) && enabled(t) {
                 step(search, Move::Model(t));
             }
+        }
+        // Children on the parent's optimum go in last, so that among equals they come out first.
+        for nid in scratch.later.drain(..) {
+            enqueue(queue, &search.nodes[nid as usize], nid);
         }
         false
     }
