@@ -21,7 +21,13 @@
 //! exact whenever the parent's optimal basis stays optimal for the child, which halves the solves
 //! on `receipt_imf20`), and are solved only when they reach the front of the queue, then
 //! requeued if the bound rose. Markings whose equation has no solution cannot
-//! reach the final marking and are pruned. Among states of equal estimate the queue takes the
+//! reach the final marking and are pruned. The marking equation forgets the order of events, so
+//! every state's bound is also at least the succession bound of
+//! [`crate::conformance::succession`] (out-of-order neighbours in the events left, from which
+//! labels can directly follow which in the net): on `receipt_imf20`, whose loops let the equation
+//! bound a cost-12 trace by 0, the two together expand 22 k states instead of 51 k. The larger of
+//! two admissible bounds is admissible; the succession bound is not consistent (a synchronous
+//! move can close a counted pair for free), which the reopening of states below absorbs. Among states of equal estimate the queue takes the
 //! one furthest along the trace, then the newest: depth first along the trace, so a fitting
 //! stretch is walked rather than widened (on `BPIC 2012` this took the states expanded from
 //! 4.5 M, with fewest-silent-moves-first, to 1.55 M). The search runs backward by default (see
@@ -44,6 +50,7 @@ use hashbrown::HashTable;
 
 use crate::conformance::marking_equation::{Column, MarkingEquation, TraceEquation};
 use crate::conformance::queue::Queue;
+use crate::conformance::succession::Succession;
 use crate::net::petri::{PetriNet, PlaceIdx, TransitionIdx};
 
 /// Cost of a log move or a visible model move.
@@ -135,6 +142,8 @@ pub struct Aligner<'n> {
     initial_hash: u64,
     /// The net's marking equation, restricted to each trace's labels per search.
     equation: MarkingEquation,
+    /// Which labels can directly follow which: a bound on out-of-order neighbours.
+    succession: Succession,
 }
 
 /// A search node: a state (its marking is `markings[id * places..]`), how it was reached and its
@@ -309,6 +318,8 @@ struct Bounds<'a, 'e> {
     /// Row `i` (of `width` entries) counts the labels of `trace[i..]`.
     left: &'a [u32],
     width: usize,
+    /// The succession bound at each trace position.
+    order: Vec<u64>,
     /// The node whose state the program's basis was last solved for (optimal there, so its
     /// dual value is that optimum), until the next solve.
     solved: Option<u32>,
@@ -338,7 +349,7 @@ struct Scratch {
     /// The generation in which each transition was last tried (tries each once per node).
     stamp: Vec<u64>,
     generation: u64,
-    /// Children held back to be queued last.
+    /// Children held back to be queued after their siblings.
     later: Vec<u32>,
 }
 
@@ -450,6 +461,7 @@ impl<'n> Aligner<'n> {
             .map(|(i, _)| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
+        let succession = Succession::new(net, &label_of, labels.len());
         Aligner {
             net: searched,
             direction,
@@ -465,6 +477,7 @@ impl<'n> Aligner<'n> {
             delta,
             initial_hash,
             equation,
+            succession,
         }
     }
 
@@ -571,6 +584,10 @@ impl<'n> Aligner<'n> {
         let solved = bounds.as_ref().and_then(|b| b.solved);
         let mut step = |search: &mut Search, mv: Move| {
             if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
+                if let Some(b) = bounds.as_ref() {
+                    let node = &mut search.nodes[nid as usize];
+                    node.h = node.h.max(b.order[node.pos as usize]);
+                }
                 // A child not inheriting its parent's optimum gets the dual bound of the basis at
                 // hand (mostly its parent's), which is exact whenever that basis stays optimal.
                 if let Some(b) = bounds.as_mut()
@@ -584,10 +601,10 @@ impl<'n> Aligner<'n> {
                     let node = &mut search.nodes[nid as usize];
                     node.h = node.h.max(dual);
                 }
-                if !search.nodes[nid as usize].inherited {
-                    scratch.later.push(nid);
-                } else {
+                if search.nodes[nid as usize].inherited {
                     enqueue(queue, &search.nodes[nid as usize], nid);
+                } else {
+                    scratch.later.push(nid);
                 }
             }
         };
@@ -626,7 +643,8 @@ impl<'n> Aligner<'n> {
                 step(search, Move::Model(t));
             }
         }
-        // Children on the parent's optimum go in last, so that among equals they come out first.
+        // Children off the parent's optimum go in last, so that among equals they come out first
+        // (measured: 6 % fewer states on BPIC 2012 than the other way round).
         for nid in scratch.later.drain(..) {
             enqueue(queue, &search.nodes[nid as usize], nid);
         }
@@ -721,11 +739,20 @@ impl<'n> Aligner<'n> {
             for l in trace {
                 present[l.unwrap_or(self.labels.len())] = true;
             }
-            Bounds { equation: self.equation.for_labels(&present), left: &left, width, solved: None }
+            Bounds {
+                equation: self.equation.for_labels(&present),
+                left: &left,
+                width,
+                order: self.succession.bounds(trace),
+                solved: None,
+            }
         });
         let Workspace { search, queue, scratch, here } = workspace;
         search.reset(&net.initial.0, self.initial_hash);
         queue.clear();
+        if let Some(b) = &bounds {
+            search.nodes[0].h = b.order[0];
+        }
         enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();
         let mut expanded = 0u64;

@@ -12,6 +12,7 @@ pub mod marking_equation;
 mod properties;
 pub mod queue;
 pub mod simplex;
+pub mod succession;
 pub mod token_replay;
 #[cfg(test)]
 mod token_replay_agreement;
