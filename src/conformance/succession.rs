@@ -29,6 +29,9 @@ pub struct Succession {
     /// `follows[a * labels + b]`: label `b` can directly follow label `a`. Empty when unknown
     /// (a walk gave up): everything may follow everything.
     follows: Vec<bool>,
+    /// `ends[a]`: the final marking can be reached through silent moves right after label `a`
+    /// (empty when unknown).
+    ends: Vec<bool>,
 }
 
 impl Succession {
@@ -40,9 +43,10 @@ impl Succession {
     /// The relation of `net`, whose transitions carry label indices `label_of` (`None` when
     /// silent) out of `labels`.
     pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize) -> Self {
-        let unknown = Succession { labels, follows: Vec::new() };
+        let unknown = Succession { labels, follows: Vec::new(), ends: Vec::new() };
         let Some(graph) = Graph::of(net, Self::MAX_MARKINGS) else { return unknown };
         let mut follows = vec![false; labels * labels];
+        let mut ends = vec![false; labels];
         // Every marking a visible firing reaches, with the label fired; then the labels enabled
         // from each such marking through silent moves follow that label.
         let mut after: Vec<Vec<u32>> = vec![Vec::new(); labels];
@@ -70,6 +74,7 @@ impl Succession {
                 }
             }
             while let Some(m) = stack.pop() {
+                ends[a] |= Some(m) == graph.last;
                 for &(t, target) in &graph.edges[m as usize] {
                     steps += 1;
                     match label_of[t as usize] {
@@ -89,27 +94,31 @@ impl Succession {
                 follows[a * labels + b] = e;
             }
         }
-        Succession { labels, follows }
+        Succession { labels, follows, ends }
     }
 
-    /// Whether label `b` can directly follow label `a` (`None`: an event the net lacks, which
-    /// is always a log move and so never counted here).
-    fn can_follow(&self, a: Option<usize>, b: Option<usize>) -> bool {
+    /// Whether label `b` can directly follow label `a`, `b = None` standing for the end of the
+    /// run (the final marking) (an event the net lacks is always a log move and never counted
+    /// here).
+    fn can_follow(&self, a: Option<usize>, b: Option<Option<usize>>) -> bool {
         match (a, b) {
-            (Some(a), Some(b)) if !self.follows.is_empty() => self.follows[a * self.labels + b],
+            (Some(a), Some(Some(b))) if !self.follows.is_empty() => self.follows[a * self.labels + b],
+            (Some(a), None) if !self.ends.is_empty() => self.ends[a],
             _ => true,
         }
     }
 
     /// For each position `i` of `trace` (and its end), the most pairwise disjoint neighbouring
-    /// pairs in `trace[i..]` whose second label cannot directly follow the first: a lower bound
-    /// on the deviations still to come from any state at position `i`. O(length).
+    /// pairs in `trace[i..]` followed by the end of the run whose second cannot directly follow
+    /// the first (the last event counts when the final marking cannot be reached silently right
+    /// after it): a lower bound on the deviations still to come from any state at position `i`.
+    /// O(length).
     pub fn bounds(&self, trace: &[Option<usize>]) -> Vec<u64> {
         let n = trace.len();
         let mut best = vec![0u64; n + 2];
-        for i in (0..n.saturating_sub(1)).rev() {
+        for i in (0..n).rev() {
             let skip = best[i + 1];
-            let take = if self.can_follow(trace[i], trace[i + 1]) { 0 } else { 1 + best[i + 2] };
+            let take = if self.can_follow(trace[i], trace.get(i + 1).copied()) { 0 } else { 1 + best[i + 2] };
             best[i] = skip.max(take);
         }
         best.truncate(n + 1);
@@ -120,6 +129,8 @@ impl Succession {
 /// The reachability graph: each reachable marking's firings as `(transition, target marking)`.
 struct Graph {
     edges: Vec<Vec<(u32, u32)>>,
+    /// The final marking's index, when reachable.
+    last: Option<u32>,
 }
 
 impl Graph {
@@ -155,7 +166,8 @@ impl Graph {
             edges.push(out);
             i += 1;
         }
-        Some(Graph { edges })
+        let last = index.get(&net.final_marking.0).copied();
+        Some(Graph { edges, last })
     }
 }
 
@@ -178,15 +190,19 @@ mod tests {
         let (of, labels) = labels_of(&net);
         let s = Succession::new(&net, &of, labels.len());
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
-        assert!(s.can_follow(l("a"), l("b")) && s.can_follow(l("b"), l("c")));
-        assert!(!s.can_follow(l("a"), l("c")) && !s.can_follow(l("b"), l("a")) && !s.can_follow(l("c"), l("b")));
-        assert!(!s.can_follow(l("a"), l("a")));
+        let follows = |a: &str, b: &str| s.can_follow(l(a), Some(l(b)));
+        assert!(follows("a", "b") && follows("b", "c"));
+        assert!(!follows("a", "c") && !follows("b", "a") && !follows("c", "b") && !follows("a", "a"));
+        assert!(s.can_follow(l("c"), None) && !s.can_follow(l("b"), None));
         let trace = |t: &str| t.split(',').map(l).collect::<Vec<_>>();
-        // c,b,a: pairs (c,b) and (b,a) are both bad but share b: one deviation can fix both.
-        assert_eq!(s.bounds(&trace("c,b,a")), vec![1, 1, 0, 0]);
+        // c,b,a: pairs (c,b) and (b,a) are both bad but share b, and the run cannot end after a:
+        // (c,b) and (a, end) share nothing.
+        assert_eq!(s.bounds(&trace("c,b,a")), vec![2, 1, 1, 0]);
         // c,a,c,a: every neighbour pair is out of order; at most two share no event.
         assert_eq!(s.bounds(&trace("c,a,c,a"))[0], 2);
         assert_eq!(s.bounds(&trace("a,b,c")), vec![0, 0, 0, 0]);
+        // a,b: the run cannot end after b (c is missing).
+        assert_eq!(s.bounds(&trace("a,b")), vec![1, 1, 0]);
         // Activities the net lacks are never counted here (they are log moves anyway).
         assert_eq!(s.bounds(&[None, None]), vec![0, 0, 0]);
     }
@@ -196,7 +212,7 @@ mod tests {
     fn unknown_relation_bounds_nothing() {
         let net = abc();
         let (_, labels) = labels_of(&net);
-        let s = Succession { labels: labels.len(), follows: Vec::new() };
+        let s = Succession { labels: labels.len(), follows: Vec::new(), ends: Vec::new() };
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
         assert_eq!(s.bounds(&[l("c"), l("a")]), vec![0, 0, 0]);
     }
