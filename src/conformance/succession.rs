@@ -97,13 +97,12 @@ impl Succession {
         Succession { labels, follows, ends }
     }
 
-    /// Whether label `b` can directly follow label `a`, `b = None` standing for the end of the
-    /// run (the final marking) (an event the net lacks is always a log move and never counted
-    /// here).
-    fn can_follow(&self, a: Option<usize>, b: Option<Option<usize>>) -> bool {
-        match (a, b) {
-            (Some(a), Some(Some(b))) if !self.follows.is_empty() => self.follows[a * self.labels + b],
-            (Some(a), None) if !self.ends.is_empty() => self.ends[a],
+    /// Whether `next` can directly follow label `a` (an event the net lacks is always a log
+    /// move and never counted here).
+    fn can_follow(&self, a: Option<usize>, next: Next) -> bool {
+        match (a, next) {
+            (Some(a), Next::Event(Some(b))) if !self.follows.is_empty() => self.follows[a * self.labels + b],
+            (Some(a), Next::End) if !self.ends.is_empty() => self.ends[a],
             _ => true,
         }
     }
@@ -118,12 +117,21 @@ impl Succession {
         let mut best = vec![0u64; n + 2];
         for i in (0..n).rev() {
             let skip = best[i + 1];
-            let take = if self.can_follow(trace[i], trace.get(i + 1).copied()) { 0 } else { 1 + best[i + 2] };
+            let next = trace.get(i + 1).map_or(Next::End, |&b| Next::Event(b));
+            let take = if self.can_follow(trace[i], next) { 0 } else { 1 + best[i + 2] };
             best[i] = skip.max(take);
         }
         best.truncate(n + 1);
         best
     }
+}
+
+/// What comes after an event: another event (its label, `None` when the net lacks it) or the end
+/// of the run.
+#[derive(Debug, Clone, Copy)]
+enum Next {
+    Event(Option<usize>),
+    End,
 }
 
 /// The reachability graph: each reachable marking's firings as `(transition, target marking)`.
@@ -173,7 +181,7 @@ impl Graph {
 
 #[cfg(test)]
 mod tests {
-    use super::Succession;
+    use super::{Next, Succession};
     use crate::net::petri::tests_support::abc;
 
     fn labels_of(net: &crate::net::petri::PetriNet) -> (Vec<Option<usize>>, Vec<String>) {
@@ -190,10 +198,10 @@ mod tests {
         let (of, labels) = labels_of(&net);
         let s = Succession::new(&net, &of, labels.len());
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
-        let follows = |a: &str, b: &str| s.can_follow(l(a), Some(l(b)));
+        let follows = |a: &str, b: &str| s.can_follow(l(a), Next::Event(l(b)));
         assert!(follows("a", "b") && follows("b", "c"));
         assert!(!follows("a", "c") && !follows("b", "a") && !follows("c", "b") && !follows("a", "a"));
-        assert!(s.can_follow(l("c"), None) && !s.can_follow(l("b"), None));
+        assert!(s.can_follow(l("c"), Next::End) && !s.can_follow(l("b"), Next::End));
         let trace = |t: &str| t.split(',').map(l).collect::<Vec<_>>();
         // c,b,a: pairs (c,b) and (b,a) are both bad but share b, and the run cannot end after a:
         // (c,b) and (a, end) share nothing.
