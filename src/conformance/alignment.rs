@@ -461,7 +461,7 @@ impl<'n> Aligner<'n> {
             .map(|(i, _)| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
-        let succession = Succession::new(net, &label_of, labels.len());
+        let succession = Succession::new(net, &label_of, labels.len(), &zobrist);
         Aligner {
             net: searched,
             direction,
@@ -585,8 +585,9 @@ impl<'n> Aligner<'n> {
         let mut step = |search: &mut Search, mv: Move| {
             if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
                 if let Some(b) = bounds.as_ref() {
+                    let order = self.order_bound(search, nid, trace, &b.order);
                     let node = &mut search.nodes[nid as usize];
-                    node.h = node.h.max(b.order[node.pos as usize]);
+                    node.h = node.h.max(order);
                 }
                 // A child not inheriting its parent's optimum gets the dual bound of the basis at
                 // hand (mostly its parent's), which is exact whenever that basis stays optimal.
@@ -649,6 +650,20 @@ impl<'n> Aligner<'n> {
             enqueue(queue, &search.nodes[nid as usize], nid);
         }
         false
+    }
+
+    /// The succession bound of node `id` (see [`crate::conformance::succession`]): the
+    /// out-of-order pairs left from its position (`order`), or one more than those after its
+    /// next event when that event is not enabled silently from its marking.
+    fn order_bound(&self, search: &Search, id: u32, trace: &[Option<usize>], order: &[u64]) -> u64 {
+        let node = &search.nodes[id as usize];
+        let pos = node.pos as usize;
+        match trace.get(pos) {
+            Some(&Some(l)) if self.succession.blocked(search.marking(id), node.mhash, l) => {
+                order[pos].max(1 + order[pos + 1])
+            }
+            _ => order[pos],
+        }
     }
 
     /// Offers the state reached from node `id` (marking `here`) by `mv`; returns the new node.
@@ -751,7 +766,7 @@ impl<'n> Aligner<'n> {
         search.reset(&net.initial.0, self.initial_hash);
         queue.clear();
         if let Some(b) = &bounds {
-            search.nodes[0].h = b.order[0];
+            search.nodes[0].h = self.order_bound(search, 0, trace, &b.order);
         }
         enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();

@@ -1,100 +1,124 @@
-//! Which visible steps can directly follow which in a net, and the ordering bound it gives.
+//! Which visible steps can directly follow which in a net, and the ordering bounds it gives.
 //!
 //! Owns [`Succession`]. The marking equation forgets the order of events: on a net with loops it
-//! can bound a trace whose every step is in the wrong order by 0. This module keeps one fact about
-//! order: label `b` can directly follow label `a` when some reachable marking enables a transition
-//! labelled `a` after which, through silent transitions only, one labelled `b` is enabled. If `b`
-//! can never directly follow `a`, a trace where `a` and `b` are neighbours cannot align both as
-//! synchronous moves with nothing visible between them: the pair costs at least one deviation
-//! (a log move of either event, or a visible model move between them). Pairs that share no event
-//! need different deviations, so the most pairwise disjoint such pairs in the events left is a
-//! lower bound on the cost still to come ([`Succession::bounds`]): admissible, and combined with
-//! the marking equation by taking the larger. (It is not consistent: a synchronous move can end
-//! a counted pair at no cost, which the search's reopening of states handles.)
+//! can bound a trace whose every step is in the wrong order by 0. This module keeps facts about
+//! order from the net's reachability graph:
+//! - from each reachable marking, which labels are enabled after silent transitions only, and
+//!   whether the final marking is reachable that way;
+//! - hence which label can directly follow which (`b` after `a` when some reachable firing of an
+//!   `a` transition reaches a marking from which `b` is enabled silently), and after which the run
+//!   can end.
 //!
-//! Cost, once per net: a breadth-first walk of the reachable markings (the reachability graph),
-//! then per label one walk of the silent moves out of the markings its transitions reach. Past
-//! [`Succession::MAX_MARKINGS`] markings or [`Succession::MAX_STEPS`] steps of those walks the
-//! relation is left unknown: every label may follow every other, and the bound is 0. Per trace,
-//! O(length).
+//! If `b` can never directly follow `a`, a trace where `a` and `b` are neighbours cannot align
+//! both as synchronous moves with nothing visible between them: the pair costs at least one
+//! deviation (a log move of either event, or a visible model move between them); the same holds
+//! for a last event after which the run cannot end, and for a state whose next event is not
+//! enabled silently from its marking. Pairs that share no event need different deviations, so
+//! the most pairwise disjoint such pairs in the events left bound the cost still to come
+//! ([`Succession::bounds`], [`Succession::blocked`]): admissible, and combined with the marking
+//! equation by taking the larger. (They are not consistent: a synchronous move can close a
+//! counted pair at no cost, which the search's reopening of states absorbs.)
+//!
+//! Cost, once per net: a breadth-first walk of the reachable markings, then one pass over the
+//! strongly connected components of its silent moves (Tarjan) to give every marking its silent
+//! closure's labels as a bitset. Past [`Succession::MAX_MARKINGS`] markings nothing is known:
+//! every label may follow every other and the bounds are 0. Memory: the markings and one bitset
+//! each. Per trace O(length); per search state one hash lookup.
 
 use hashbrown::HashMap;
 
 use crate::net::petri::{Marking, PetriNet, TransitionIdx};
 
-/// The direct-succession relation of a net's visible labels.
-#[derive(Debug, Clone)]
+/// The direct-succession facts of a net's visible labels.
+#[derive(Debug, Clone, Default)]
 pub struct Succession {
     labels: usize,
     /// `follows[a * labels + b]`: label `b` can directly follow label `a`. Empty when unknown
-    /// (a walk gave up): everything may follow everything.
+    /// (the walk gave up): everything may follow everything.
     follows: Vec<bool>,
     /// `ends[a]`: the final marking can be reached through silent moves right after label `a`
     /// (empty when unknown).
     ends: Vec<bool>,
+    /// Every reachable marking, flat (`places` each).
+    markings: Vec<u32>,
+    places: usize,
+    /// Each marking's index by its linear hash (the search's marking hash).
+    index: HashMap<u64, Vec<u32>>,
+    /// Per marking, `words` 64-bit words: the labels enabled after silent moves from it.
+    enabled: Vec<u64>,
+    words: usize,
 }
 
 impl Succession {
-    /// Reachable markings past which the relation is not computed.
+    /// Reachable markings past which nothing is computed.
     pub const MAX_MARKINGS: usize = 50_000;
-    /// Silent-closure steps past which the relation is not computed.
-    pub const MAX_STEPS: usize = 5_000_000;
 
-    /// The relation of `net`, whose transitions carry label indices `label_of` (`None` when
-    /// silent) out of `labels`.
-    pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize) -> Self {
-        let unknown = Succession { labels, follows: Vec::new(), ends: Vec::new() };
+    /// The facts of `net`, whose transitions carry label indices `label_of` (`None` when silent)
+    /// out of `labels`; markings are found by their linear hash with the per-place `keys` (the
+    /// search's: the wrapping sum of key times tokens).
+    pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize, keys: &[u64]) -> Self {
+        let unknown = Succession { labels, ..Succession::default() };
         let Some(graph) = Graph::of(net, Self::MAX_MARKINGS) else { return unknown };
+        let n = graph.edges.len();
+        let words = labels.div_ceil(64).max(1);
+        // Each marking's own visible labels, and whether it is final; then closed under silent
+        // moves, component by component in reverse topological order.
+        let mut enabled = vec![0u64; n * words];
+        let mut ends = vec![false; n];
+        for (m, edges) in graph.edges.iter().enumerate() {
+            for &(t, _) in edges {
+                if let Some(l) = label_of[t as usize] {
+                    enabled[m * words + l / 64] |= 1 << (l % 64);
+                }
+            }
+            ends[m] = graph.last == Some(u32::try_from(m).unwrap_or(u32::MAX));
+        }
+        let silent = |m: usize| {
+            graph.edges[m].iter().filter(|&&(t, _)| label_of[t as usize].is_none()).map(|&(_, x)| x as usize)
+        };
+        for component in tarjan(n, &silent) {
+            let mut bits = vec![0u64; words];
+            let mut end = false;
+            for &m in &component {
+                for (b, &w) in bits.iter_mut().zip(&enabled[m * words..(m + 1) * words]) {
+                    *b |= w;
+                }
+                end |= ends[m];
+                for x in silent(m) {
+                    for (b, &w) in bits.iter_mut().zip(&enabled[x * words..(x + 1) * words]) {
+                        *b |= w;
+                    }
+                    end |= ends[x];
+                }
+            }
+            for &m in &component {
+                enabled[m * words..(m + 1) * words].copy_from_slice(&bits);
+                ends[m] = end;
+            }
+        }
         let mut follows = vec![false; labels * labels];
-        let mut ends = vec![false; labels];
-        // Every marking a visible firing reaches, with the label fired; then the labels enabled
-        // from each such marking through silent moves follow that label.
-        let mut after: Vec<Vec<u32>> = vec![Vec::new(); labels];
+        let mut label_ends = vec![false; labels];
         for edges in &graph.edges {
             for &(t, target) in edges {
-                if let Some(a) = label_of[t as usize] {
-                    after[a].push(target);
-                }
-            }
-        }
-        let mut seen = vec![u32::MAX; graph.edges.len()];
-        let mut stack = Vec::new();
-        let mut steps = 0usize;
-        let mut enabled = vec![false; labels];
-        for (a, targets) in after.iter_mut().enumerate() {
-            targets.sort_unstable();
-            targets.dedup();
-            // One walk from all of `a`'s targets at once: their silent closures, merged.
-            enabled.fill(false);
-            let mark = u32::try_from(a).unwrap_or(u32::MAX);
-            for &start in targets.iter() {
-                if seen[start as usize] != mark {
-                    seen[start as usize] = mark;
-                    stack.push(start);
-                }
-            }
-            while let Some(m) = stack.pop() {
-                ends[a] |= Some(m) == graph.last;
-                for &(t, target) in &graph.edges[m as usize] {
-                    steps += 1;
-                    match label_of[t as usize] {
-                        Some(b) => enabled[b] = true,
-                        None if seen[target as usize] != mark => {
-                            seen[target as usize] = mark;
-                            stack.push(target);
-                        }
-                        None => {}
+                let Some(a) = label_of[t as usize] else { continue };
+                let target = target as usize;
+                for b in 0..labels {
+                    if enabled[target * words + b / 64] >> (b % 64) & 1 == 1 {
+                        follows[a * labels + b] = true;
                     }
                 }
-                if steps > Self::MAX_STEPS {
-                    return unknown;
-                }
-            }
-            for (b, &e) in enabled.iter().enumerate() {
-                follows[a * labels + b] = e;
+                label_ends[a] |= ends[target];
             }
         }
-        Succession { labels, follows, ends }
+        let places = net.places.len();
+        let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut markings = Vec::with_capacity(n * places);
+        for (i, m) in graph.markings.iter().enumerate() {
+            let h = m.0.iter().zip(keys).fold(0u64, |h, (&k, &key)| h.wrapping_add(key.wrapping_mul(u64::from(k))));
+            index.entry(h).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
+            markings.extend_from_slice(&m.0);
+        }
+        Succession { labels, follows, ends: label_ends, markings, places, index, enabled, words }
     }
 
     /// Whether `next` can directly follow label `a` (an event the net lacks is always a log
@@ -124,6 +148,17 @@ impl Succession {
         best.truncate(n + 1);
         best
     }
+
+    /// Whether label `l` is not enabled through silent moves from `marking` (linear hash
+    /// `mhash`): then the next event costs a deviation before or at it. `false` when unknown.
+    pub fn blocked(&self, marking: &[u32], mhash: u64, l: usize) -> bool {
+        let Some(found) = self.index.get(&mhash) else { return false };
+        let p = self.places;
+        found.iter().any(|&i| {
+            let i = i as usize;
+            self.markings[i * p..(i + 1) * p] == *marking && self.enabled[i * self.words + l / 64] >> (l % 64) & 1 == 0
+        })
+    }
 }
 
 /// What comes after an event: another event (its label, `None` when the net lacks it) or the end
@@ -136,6 +171,7 @@ enum Next {
 
 /// The reachability graph: each reachable marking's firings as `(transition, target marking)`.
 struct Graph {
+    markings: Vec<Marking>,
     edges: Vec<Vec<(u32, u32)>>,
     /// The final marking's index, when reachable.
     last: Option<u32>,
@@ -175,8 +211,63 @@ impl Graph {
             i += 1;
         }
         let last = index.get(&net.final_marking.0).copied();
-        Some(Graph { edges, last })
+        Some(Graph { markings: order, edges, last })
     }
+}
+
+/// The strongly connected components of the graph on `0..n` with successors `next`, each
+/// listed after every component it reaches (Tarjan's algorithm, without recursion). O(n + edges).
+fn tarjan<I: Iterator<Item = usize>>(n: usize, next: &dyn Fn(usize) -> I) -> Vec<Vec<usize>> {
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, its successors not yet looked at)
+        let mut work: Vec<(usize, Vec<usize>)> = vec![(root, next(root).collect())];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some((v, succ)) = work.last_mut() {
+            let v = *v;
+            if let Some(w) = succ.pop() {
+                if index[w] == usize::MAX {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, next(w).collect()));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some((u, _)) = work.last() {
+                low[*u] = low[*u].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
 }
 
 #[cfg(test)]
@@ -196,7 +287,7 @@ mod tests {
     fn sequence_and_skip() {
         let net = abc();
         let (of, labels) = labels_of(&net);
-        let s = Succession::new(&net, &of, labels.len());
+        let s = Succession::new(&net, &of, labels.len(), &[1, 2, 3, 4]);
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
         let follows = |a: &str, b: &str| s.can_follow(l(a), Next::Event(l(b)));
         assert!(follows("a", "b") && follows("b", "c"));
@@ -215,12 +306,49 @@ mod tests {
         assert_eq!(s.bounds(&[None, None]), vec![0, 0, 0]);
     }
 
+    /// From a marking, only the labels enabled through silent moves are not blocked.
+    #[test]
+    fn blocked_next_events() {
+        let net = abc();
+        let (of, labels) = labels_of(&net);
+        let keys = [1, 2, 3, 4];
+        let s = Succession::new(&net, &of, labels.len(), &keys);
+        let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).unwrap();
+        let hash = |m: &[u32]| m.iter().zip(&keys).map(|(&k, &key)| u64::from(k) * key).sum::<u64>();
+        let start = [1, 0, 0, 0];
+        assert!(!s.blocked(&start, hash(&start), l("a")));
+        assert!(s.blocked(&start, hash(&start), l("b")) && s.blocked(&start, hash(&start), l("c")));
+        // A marking the net never reaches is not known: nothing is blocked.
+        let odd = [1, 1, 0, 0];
+        assert!(!s.blocked(&odd, hash(&odd), l("b")));
+    }
+
+    /// Components come out after every component they reach.
+    #[test]
+    fn tarjan_orders_components() {
+        // 0 -> 1 -> 2 -> 1, 2 -> 3
+        let next = |v: usize| {
+            match v {
+                0 => vec![1],
+                1 => vec![2],
+                2 => vec![1, 3],
+                _ => vec![],
+            }
+            .into_iter()
+        };
+        let mut components = super::tarjan(4, &next);
+        for c in &mut components {
+            c.sort_unstable();
+        }
+        assert_eq!(components, vec![vec![3], vec![1, 2], vec![0]]);
+    }
+
     /// A net too large to walk leaves the relation unknown: no bound.
     #[test]
     fn unknown_relation_bounds_nothing() {
         let net = abc();
         let (_, labels) = labels_of(&net);
-        let s = Succession { labels: labels.len(), follows: Vec::new(), ends: Vec::new() };
+        let s = Succession { labels: labels.len(), ..Succession::default() };
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
         assert_eq!(s.bounds(&[l("c"), l("a")]), vec![0, 0, 0]);
     }
