@@ -208,7 +208,7 @@ pub fn read_xes(
     sink: &mut dyn RejectSink,
 ) -> Result<(EventLog, Accounting, XesInfo), LogError> {
     let input = input::open_raw(path)?;
-    match xes_split::plan(path, rayon::current_num_threads()) {
+    match xes_split::plan(path, rayon::current_num_threads) {
         Some(plan) => xes_split::read_split(input, || input::open_raw(path).ok(), &plan, path, opts, sink).map(|r| r.0),
         None => read_from(input, path, opts, sink),
     }

@@ -95,13 +95,14 @@ pub(crate) enum Plan {
     At(Vec<usize>),
 }
 
-/// How to read the file at `path` on `threads` threads: `None` for the single pass (a document
+/// How to read the file at `path` on `threads()` threads (asked only for a document worth splitting): `None` for the single pass (a document
 /// outside [`MIN_SPLIT_BYTES`]..=[`MAX_HELD_BYTES`], one thread, or a file that cannot be looked
 /// at, which the single pass then reports).
-pub(crate) fn plan(path: &Path, threads: usize) -> Option<Plan> {
+pub(crate) fn plan(path: &Path, threads: impl FnOnce() -> usize) -> Option<Plan> {
     let gzip = input::is_gzip(path).ok()?;
     let size = size_hint(path, gzip).filter(|h| (MIN_SPLIT_BYTES..=MAX_HELD_BYTES).contains(h))?;
-    let parts = u64::try_from(threads).ok()?.min(size / MIN_PART_BYTES);
+    // Only now: asking for the thread count starts the thread pool, which small files never need.
+    let parts = u64::try_from(threads()).ok()?.min(size / MIN_PART_BYTES);
     if parts < 2 {
         return None;
     }
