@@ -7,23 +7,12 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use super::{Plan, plan, read_split};
-use crate::log::accounting::{Accounting, Reject, RejectSink};
+use crate::log::accounting::{Accounting, Held, Reject};
 use crate::log::error::LogError;
 use crate::log::event_log::EventLog;
 use crate::log::input;
 use crate::log::options::ReadOptions;
 use crate::log::xes_reader::{XesInfo, read_from};
-
-/// Keeps every rejected event.
-#[derive(Default)]
-struct Keep(Vec<Reject>);
-
-impl RejectSink for Keep {
-    fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
-        self.0.push(r.clone());
-        Ok(())
-    }
-}
 
 /// Everything a read gives (the log's every column and string table, the accounting, the
 /// [`XesInfo`], the rejects in sink order, or the error), as comparable text.
@@ -46,14 +35,14 @@ fn summary(read: Result<(EventLog, Accounting, XesInfo), LogError>, rejects: &[R
 
 /// The single streaming pass, fed in small pieces.
 fn single(doc: &[u8], opts: &ReadOptions) -> String {
-    let mut sink = Keep::default();
+    let mut sink = Held::default();
     let read = read_from(BufReader::with_capacity(61, doc), Path::new("t.xes"), opts, &mut sink);
     summary(read, &sink.0)
 }
 
 /// The split read at `cut_at`, and whether its later parts were used.
 fn split(doc: &[u8], cut_at: &[usize], opts: &ReadOptions) -> (String, bool) {
-    let mut sink = Keep::default();
+    let mut sink = Held::default();
     let stream = BufReader::with_capacity(61, doc);
     let read = read_split(stream, || Some(doc), &Plan::At(cut_at.to_vec()), Path::new("t.xes"), opts, &mut sink);
     let used = matches!(read, Ok((_, true)));
@@ -229,7 +218,7 @@ fn fixture(name: &str) -> PathBuf {
 fn same_on_fixture(name: &str) -> bool {
     let path = fixture(name);
     let opts = ReadOptions::default();
-    let mut sink = Keep::default();
+    let mut sink = Held::default();
     let want = summary(read_from(input::open_raw(&path).unwrap(), &path, &opts, &mut sink), &sink.0);
     let mut doc = Vec::new();
     input::open_raw(&path).unwrap().read_to_end(&mut doc).unwrap();
@@ -239,7 +228,7 @@ fn same_on_fixture(name: &str) -> bool {
         let plan = plan(&path, || parts).unwrap_or_else(|| {
             Plan::At((1..parts).filter_map(|i| starts.get(starts.len() * i / parts).copied()).collect())
         });
-        let mut sink = Keep::default();
+        let mut sink = Held::default();
         let stream = input::open_raw(&path).unwrap();
         let read = read_split(stream, || input::open_raw(&path).ok(), &plan, &path, &opts, &mut sink);
         all_used &= matches!(read, Ok((_, true)));

@@ -9,23 +9,12 @@ use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 
 use super::{XesInfo, read_from};
-use crate::log::accounting::{Accounting, NoSink, NoteKind, Reason, Reject, RejectSink};
+use crate::log::accounting::{Accounting, Held, NoSink, NoteKind, Reason, Reject};
 use crate::log::event_log::EventLog;
 use crate::log::options::ReadOptions;
 
-/// Keeps every rejected event.
-#[derive(Default)]
-struct Keep(Vec<Reject>);
-
-impl RejectSink for Keep {
-    fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
-        self.0.push(r.clone());
-        Ok(())
-    }
-}
-
 fn read_with(xml: &str, opts: &ReadOptions) -> (EventLog, Accounting, XesInfo, Vec<Reject>) {
-    let mut sink = Keep::default();
+    let mut sink = Held::default();
     let (log, acc, info) = read_from(xml.as_bytes(), Path::new("t.xes"), opts, &mut sink).unwrap();
     assert!(acc.balances(), "{acc:?}");
     (log, acc, info, sink.0)
