@@ -177,6 +177,12 @@ struct Search {
     scratch: Vec<(Column, f64)>,
 }
 
+/// The linear hash of a multiset of places given as `(place, tokens)`: the wrapping sum of each
+/// place's key in `keys` times its tokens. A move changes it by a fixed delta per transition.
+pub(crate) fn linear_hash(keys: &[u64], tokens: impl IntoIterator<Item = (usize, u32)>) -> u64 {
+    tokens.into_iter().fold(0u64, |h, (p, n)| h.wrapping_add(keys[p].wrapping_mul(u64::from(n))))
+}
+
 /// A state's hash from its marking's linear hash and its trace position (the `MurmurHash3` finaliser
 /// spreads the bits, since the table takes its tag from the top ones).
 fn state_hash(mhash: u64, pos: u32) -> u64 {
@@ -438,13 +444,9 @@ impl<'n> Aligner<'n> {
                 z ^ (z >> 31)
             })
             .collect();
-        // A multiset of places' linear hash: the sum of key x tokens.
-        let hash = |tokens: &mut dyn Iterator<Item = (usize, u32)>| {
-            tokens.fold(0u64, |h, (p, n)| h.wrapping_add(zobrist[p].wrapping_mul(u64::from(n))))
-        };
-        let arcs = |a: &[(PlaceIdx, u32)]| hash(&mut a.iter().map(|&(p, w)| (p.0 as usize, w)));
+        let arcs = |a: &[(PlaceIdx, u32)]| linear_hash(&zobrist, a.iter().map(|&(p, w)| (p.0 as usize, w)));
         let delta = net.transitions.iter().map(|t| arcs(&t.outputs).wrapping_sub(arcs(&t.inputs))).collect();
-        let initial_hash = hash(&mut net.initial.0.iter().copied().enumerate());
+        let initial_hash = linear_hash(&zobrist, net.initial.0.iter().copied().enumerate());
         let eager = net
             .transitions
             .iter()

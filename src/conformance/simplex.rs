@@ -49,7 +49,7 @@ pub struct Lp {
     binv: Vec<f64>,
     /// Reduced costs of the structural columns.
     reduced: Vec<f64>,
-    /// Scratch: the entering column of the tableau during a pivot.
+    /// Scratch: the entering column of the tableau during a pivot, the basic costs in `dual`.
     column: Vec<f64>,
     /// The dual values `c_B B⁻¹` of the current basis, when `dual_valid`.
     dual: Vec<f64>,

@@ -27,15 +27,15 @@
 
 use hashbrown::HashMap;
 
+use crate::conformance::alignment::linear_hash;
 use crate::net::petri::{Marking, PetriNet, TransitionIdx};
 
 /// The direct-succession facts of a net's visible labels.
 #[derive(Debug, Clone, Default)]
 pub struct Succession {
-    labels: usize,
-    /// `follows[a * labels + b]`: label `b` can directly follow label `a`. Empty when unknown
-    /// (the walk gave up): everything may follow everything.
-    follows: Vec<bool>,
+    /// Per label `a`, `words` 64-bit words: the labels that can directly follow `a`. Empty when
+    /// unknown (the walk gave up): everything may follow everything.
+    follows: Vec<u64>,
     /// `ends[a]`: the final marking can be reached through silent moves right after label `a`
     /// (empty when unknown).
     ends: Vec<bool>,
@@ -57,7 +57,7 @@ impl Succession {
     /// out of `labels`; markings are found by their linear hash with the per-place `keys` (the
     /// search's: the wrapping sum of key times tokens).
     pub fn new(net: &PetriNet, label_of: &[Option<usize>], labels: usize, keys: &[u64]) -> Self {
-        let unknown = Succession { labels, ..Succession::default() };
+        let unknown = Succession::default();
         let Some(graph) = Graph::of(net, Self::MAX_MARKINGS) else { return unknown };
         let n = graph.edges.len();
         let words = labels.div_ceil(64).max(1);
@@ -68,7 +68,7 @@ impl Succession {
         for (m, edges) in graph.edges.iter().enumerate() {
             for &(t, _) in edges {
                 if let Some(l) = label_of[t as usize] {
-                    enabled[m * words + l / 64] |= 1 << (l % 64);
+                    set(&mut enabled[m * words..], l);
                 }
             }
             ends[m] = graph.last == Some(u32::try_from(m).unwrap_or(u32::MAX));
@@ -80,14 +80,8 @@ impl Succession {
             let mut bits = vec![0u64; words];
             let mut end = false;
             for &m in &component {
-                for (b, &w) in bits.iter_mut().zip(&enabled[m * words..(m + 1) * words]) {
-                    *b |= w;
-                }
-                end |= ends[m];
-                for x in silent(m) {
-                    for (b, &w) in bits.iter_mut().zip(&enabled[x * words..(x + 1) * words]) {
-                        *b |= w;
-                    }
+                for x in std::iter::once(m).chain(silent(m)) {
+                    or_into(&mut bits, &enabled[x * words..(x + 1) * words]);
                     end |= ends[x];
                 }
             }
@@ -96,17 +90,13 @@ impl Succession {
                 ends[m] = end;
             }
         }
-        let mut follows = vec![false; labels * labels];
+        let mut follows = vec![0u64; labels * words];
         let mut label_ends = vec![false; labels];
         for edges in &graph.edges {
             for &(t, target) in edges {
                 let Some(a) = label_of[t as usize] else { continue };
                 let target = target as usize;
-                for b in 0..labels {
-                    if enabled[target * words + b / 64] >> (b % 64) & 1 == 1 {
-                        follows[a * labels + b] = true;
-                    }
-                }
+                or_into(&mut follows[a * words..(a + 1) * words], &enabled[target * words..(target + 1) * words]);
                 label_ends[a] |= ends[target];
             }
         }
@@ -114,18 +104,20 @@ impl Succession {
         let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut markings = Vec::with_capacity(n * places);
         for (i, m) in graph.markings.iter().enumerate() {
-            let h = m.0.iter().zip(keys).fold(0u64, |h, (&k, &key)| h.wrapping_add(key.wrapping_mul(u64::from(k))));
-            index.entry(h).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
+            index
+                .entry(linear_hash(keys, m.0.iter().copied().enumerate()))
+                .or_default()
+                .push(u32::try_from(i).unwrap_or(u32::MAX));
             markings.extend_from_slice(&m.0);
         }
-        Succession { labels, follows, ends: label_ends, markings, places, index, enabled, words }
+        Succession { follows, ends: label_ends, markings, places, index, enabled, words }
     }
 
     /// Whether `next` can directly follow label `a` (an event the net lacks is always a log
     /// move and never counted here).
     fn can_follow(&self, a: Option<usize>, next: Next) -> bool {
         match (a, next) {
-            (Some(a), Next::Event(Some(b))) if !self.follows.is_empty() => self.follows[a * self.labels + b],
+            (Some(a), Next::Event(Some(b))) if !self.follows.is_empty() => bit(&self.follows[a * self.words..], b),
             (Some(a), Next::End) if !self.ends.is_empty() => self.ends[a],
             _ => true,
         }
@@ -156,8 +148,25 @@ impl Succession {
         let p = self.places;
         found.iter().any(|&i| {
             let i = i as usize;
-            self.markings[i * p..(i + 1) * p] == *marking && self.enabled[i * self.words + l / 64] >> (l % 64) & 1 == 0
+            self.markings[i * p..(i + 1) * p] == *marking && !bit(&self.enabled[i * self.words..], l)
         })
+    }
+}
+
+/// Whether label `l` is in the bitset starting at `words[0]`.
+fn bit(words: &[u64], l: usize) -> bool {
+    words[l / 64] >> (l % 64) & 1 == 1
+}
+
+/// Puts label `l` into the bitset starting at `words[0]`.
+fn set(words: &mut [u64], l: usize) {
+    words[l / 64] |= 1 << (l % 64);
+}
+
+/// `into |= from`, word by word.
+fn or_into(into: &mut [u64], from: &[u64]) {
+    for (a, &b) in into.iter_mut().zip(from) {
+        *a |= b;
     }
 }
 
@@ -314,7 +323,7 @@ mod tests {
         let keys = [1, 2, 3, 4];
         let s = Succession::new(&net, &of, labels.len(), &keys);
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).unwrap();
-        let hash = |m: &[u32]| m.iter().zip(&keys).map(|(&k, &key)| u64::from(k) * key).sum::<u64>();
+        let hash = |m: &[u32]| super::linear_hash(&keys, m.iter().copied().enumerate());
         let start = [1, 0, 0, 0];
         assert!(!s.blocked(&start, hash(&start), l("a")));
         assert!(s.blocked(&start, hash(&start), l("b")) && s.blocked(&start, hash(&start), l("c")));
@@ -348,7 +357,7 @@ mod tests {
     fn unknown_relation_bounds_nothing() {
         let net = abc();
         let (_, labels) = labels_of(&net);
-        let s = Succession { labels: labels.len(), ..Succession::default() };
+        let s = Succession::default();
         let l = |x: &str| labels.binary_search_by(|y| y.as_str().cmp(x)).ok();
         assert_eq!(s.bounds(&[l("c"), l("a")]), vec![0, 0, 0]);
     }
