@@ -181,16 +181,20 @@ impl TraceEquation<'_> {
     /// duality a lower bound on [`TraceEquation::bound`] there (the basis is always dual
     /// feasible), and exact when that basis is optimal there. O(rows).
     pub fn dual_value(&mut self, marking: &[u32], left: &[u32]) -> f64 {
+        self.right_hand_side(marking, left);
+        self.lp.dual().iter().zip(&self.b).map(|(&y, &b)| y * b).sum()
+    }
+
+    /// Fills `b` for the state with `marking` and `left` events per label: tokens still to move
+    /// to the final marking, then the events left of each of the program's labels.
+    fn right_hand_side(&mut self, marking: &[u32], left: &[u32]) {
         let places = self.equation.places;
-        let y = self.lp.dual();
-        let mut v = 0.0;
-        for ((&y, &f), &m) in y.iter().zip(&self.equation.final_marking).zip(marking) {
-            v += y * (f - f64::from(m));
+        for ((b, &f), &m) in self.b.iter_mut().zip(&self.equation.final_marking).zip(marking) {
+            *b = f - f64::from(m);
         }
-        for (&y, &l) in y[places..].iter().zip(&self.label_rows) {
-            v += y * f64::from(left[l]);
+        for (b, &l) in self.b[places..].iter_mut().zip(&self.label_rows) {
+            *b = f64::from(left[l]);
         }
-        v
     }
 
     /// The dual bound after the move of column `col` from a state whose [`TraceEquation::dual_value`]
@@ -199,10 +203,7 @@ impl TraceEquation<'_> {
     /// up. No solve; still valid after any number of pivots, as every basis is dual feasible.
     pub fn step_bound(&self, value: f64, col: Column) -> u64 {
         let Some(&j) = self.local.get(col.0 as usize).filter(|&&j| j != u32::MAX) else { return 0 };
-        let v = value - self.equation.cost[col.0 as usize] + self.lp.reduced_cost(j as usize);
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small non-negative cost")]
-        let bound = (v - 1e-6).ceil().max(0.0) as u64;
-        bound
+        round_up(value - self.equation.cost[col.0 as usize] + self.lp.reduced_cost(j as usize))
     }
 
     /// Bounds the cost of completing from `marking` with `left[l]` events of each label left
@@ -210,28 +211,25 @@ impl TraceEquation<'_> {
     /// optimal counts in `solution`; `None`: the final marking is unreachable (prune the state).
     /// When rounding defeats the solver the bound is 0, which is always safe.
     pub fn bound(&mut self, marking: &[u32], left: &[u32], solution: &mut Vec<(Column, f64)>) -> Option<u64> {
-        let places = self.equation.places;
-        for (p, (b, &f)) in self.b.iter_mut().zip(&self.equation.final_marking).enumerate() {
-            *b = f - f64::from(marking[p]);
-        }
-        for (b, &l) in self.b[places..].iter_mut().zip(&self.label_rows) {
-            *b = f64::from(left[l]);
-        }
+        self.right_hand_side(marking, left);
         solution.clear();
         match self.lp.solve(&self.b) {
             Outcome::Optimal(v) => {
                 self.optimum = v;
                 self.lp.solution(&mut self.scratch);
                 solution.extend(self.scratch.iter().map(|&(j, x)| (Column(self.global[j as usize]), x)));
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    clippy::cast_sign_loss,
-                    reason = "a small non-negative cost"
-                )]
-                Some((v - 1e-6).ceil().max(0.0) as u64)
+                Some(round_up(v))
             }
             Outcome::Infeasible => None,
             Outcome::Unknown => Some(0),
         }
     }
+}
+
+/// A program's optimum as a bound on an integer cost: rounded up, past rounding noise (so 2.0000001
+/// bounds by 2), and never below 0.
+fn round_up(v: f64) -> u64 {
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small non-negative cost")]
+    let bound = (v - 1e-6).ceil().max(0.0) as u64;
+    bound
 }
