@@ -294,10 +294,32 @@ impl Search {
 
     /// Stores `solution` as node `id`'s.
     fn keep(&mut self, id: u32, solution: impl IntoIterator<Item = (Column, f64)>) {
-        let start = u32::try_from(self.solutions.len()).unwrap_or(u32::MAX);
+        let start = self.solutions.len();
         self.solutions.extend(solution);
-        let end = u32::try_from(self.solutions.len()).unwrap_or(u32::MAX);
-        self.nodes[id as usize].solution = Some((start, end));
+        self.owns_from(id, start);
+    }
+
+    /// Stores node `id`'s optimum as its parent's minus one `col` (when the parent's uses it).
+    fn keep_inherited(&mut self, id: u32, parent: u32, col: Option<Column>) {
+        let (s, e) = self.nodes[parent as usize].solution.unwrap_or((0, 0));
+        let start = self.solutions.len();
+        self.solutions.extend_from_within(s as usize..e as usize);
+        if let Some(col) = col
+            && let Some(i) = self.solutions[start..].iter().position(|(c, _)| *c == col)
+        {
+            let entry = &mut self.solutions[start + i];
+            entry.1 -= 1.0;
+            if entry.1 <= 1e-9 {
+                self.solutions.remove(start + i);
+            }
+        }
+        self.owns_from(id, start);
+    }
+
+    /// Gives node `id` the solutions from `start` to the end.
+    fn owns_from(&mut self, id: u32, start: usize) {
+        let range = (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(self.solutions.len()).unwrap_or(u32::MAX));
+        self.nodes[id as usize].solution = Some(range);
     }
 }
 
@@ -526,22 +548,7 @@ impl<'n> Aligner<'n> {
         }
         if node.inherited {
             let col = node.mv.map(|mv| self.column(mv, trace));
-            let (s, e) = search.nodes[node.parent as usize].solution.unwrap_or((0, 0));
-            // The parent's optimum minus the move, appended in place.
-            let start = search.solutions.len();
-            search.solutions.extend_from_within(s as usize..e as usize);
-            if let Some(col) = col
-                && let Some(i) = search.solutions[start..].iter().position(|(c, _)| *c == col)
-            {
-                let entry = &mut search.solutions[start + i];
-                entry.1 -= 1.0;
-                if entry.1 <= 1e-9 {
-                    search.solutions.remove(start + i);
-                }
-            }
-            let range =
-                (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(search.solutions.len()).unwrap_or(u32::MAX));
-            search.nodes[id as usize].solution = Some(range);
+            search.keep_inherited(id, node.parent, col);
             return Settled::Expand;
         }
         let mut solution = std::mem::take(&mut search.scratch);
@@ -612,38 +619,36 @@ impl<'n> Aligner<'n> {
             }
         };
         let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
-        if kinds.free {
-            // An enabled eager transition is the state's only move (see `Aligner::eager`).
-            if let Some(&t) = self.eager.iter().find(|&&t| enabled(t)) {
-                step(search, Move::Model(t));
-                for nid in scratch.later.drain(..) {
-                    enqueue(queue, &search.nodes[nid as usize], nid);
-                }
-                return true;
-            }
-            if let Some(Some(l)) = trace.get(p) {
+        // An enabled eager transition is the state's only move (see `Aligner::eager`).
+        let eager = if kinds.free { self.eager.iter().copied().find(|&t| enabled(t)) } else { None };
+        if let Some(t) = eager {
+            step(search, Move::Model(t));
+        } else {
+            if kinds.free
+                && let Some(Some(l)) = trace.get(p)
+            {
                 for &t in &self.by_label[*l] {
                     if enabled(t) {
                         step(search, Move::Sync(p, t));
                     }
                 }
             }
-        }
-        if kinds.deviations && p < trace.len() {
-            step(search, Move::Log(p));
-        }
-        scratch.generation += 1;
-        let generation = scratch.generation;
-        let marked = here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
-        for &t in marked.flat_map(|p| &self.consumers[p]).chain(&self.sources) {
-            let slot = &mut scratch.stamp[t.0 as usize];
-            if *slot == generation {
-                continue;
+            if kinds.deviations && p < trace.len() {
+                step(search, Move::Log(p));
             }
-            *slot = generation;
-            let silent = self.label_of[t.0 as usize].is_none();
-            if (if silent { kinds.free } else { kinds.deviations }) && enabled(t) {
-                step(search, Move::Model(t));
+            scratch.generation += 1;
+            let generation = scratch.generation;
+            let marked = here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
+            for &t in marked.flat_map(|p| &self.consumers[p]).chain(&self.sources) {
+                let slot = &mut scratch.stamp[t.0 as usize];
+                if *slot == generation {
+                    continue;
+                }
+                *slot = generation;
+                let silent = self.label_of[t.0 as usize].is_none();
+                if (if silent { kinds.free } else { kinds.deviations }) && enabled(t) {
+                    step(search, Move::Model(t));
+                }
             }
         }
         // Children off the parent's optimum go in last, so that among equals they come out first
@@ -651,7 +656,7 @@ impl<'n> Aligner<'n> {
         for nid in scratch.later.drain(..) {
             enqueue(queue, &search.nodes[nid as usize], nid);
         }
-        false
+        eager.is_some()
     }
 
     /// The succession bound of node `id` (see [`crate::conformance::succession`]): the
