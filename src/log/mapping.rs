@@ -49,8 +49,73 @@ pub struct MappingSummary {
     pub steps_not_seen: Vec<String>,
 }
 
+/// `s` with case and repeated spaces ignored: the second, looser way a label matches.
 fn loose(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Labels that name things of type `T` (steps, roles), matched in one order: a profile's explicit
+/// labels, then the model's own labels exactly, then either ignoring case and repeated spaces.
+/// Loose forms are computed once, not per comparison: each log label meets every model label.
+#[derive(Debug, Clone)]
+pub struct LabelIndex<T> {
+    exact: Vec<(String, T)>,
+    loose: Vec<(String, T)>,
+}
+
+impl<T: Copy> LabelIndex<T> {
+    /// An index of `explicit` labels (a profile's, tried first) and the model's `labels`.
+    pub fn new(explicit: Vec<(String, T)>, labels: Vec<(String, T)>) -> Self {
+        let exact: Vec<(String, T)> = explicit.into_iter().chain(labels).collect();
+        let loose = exact.iter().map(|(l, t)| (loose(l), *t)).collect();
+        LabelIndex { exact, loose }
+    }
+
+    /// What `label` (trimmed) names, if anything. O(labels).
+    pub fn find(&self, label: &str) -> Option<T> {
+        let label = label.trim();
+        self.exact.iter().find(|(l, _)| l == label).map(|&(_, t)| t).or_else(|| {
+            let want = loose(label);
+            self.loose.iter().find(|(l, _)| *l == want).map(|&(_, t)| t)
+        })
+    }
+}
+
+/// The profile entries `explicit` whose target `resolve` knows, or a located error for each that
+/// names a `noun` the process lacks (`ids` lists the process's ones for the hint).
+pub fn resolve_explicit<T>(
+    explicit: &[LabelMapping],
+    resolve: impl Fn(&str) -> Option<T>,
+    ids: &[&str],
+    noun: &str,
+    process: &str,
+    profile_file: &str,
+) -> Result<Vec<(String, T)>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut fixed = Vec::new();
+    for m in explicit {
+        if let Some(t) = resolve(&m.step.value) {
+            fixed.push((m.label.value.clone(), t));
+            continue;
+        }
+        let help = did_you_mean(&m.step.value, ids.iter().copied()).map_or_else(
+            || format!("the {noun}s of `{process}` are: {}", ids.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        errors.push(
+            Diagnostic::error(
+                Code::UnknownReference,
+                profile_file,
+                Some(m.step.span),
+                format!(
+                    "`{}` maps to {noun} `{}`, which process `{process}` does not have",
+                    m.label.value, m.step.value
+                ),
+            )
+            .with_help(help),
+        );
+    }
+    if errors.is_empty() { Ok(fixed) } else { Err(errors) }
 }
 
 impl ActivityMapping {
@@ -63,59 +128,15 @@ impl ActivityMapping {
         explicit: &[LabelMapping],
         profile_file: &str,
     ) -> Result<ActivityMapping, Vec<Diagnostic>> {
-        let mut errors = Vec::new();
-        let mut fixed: Vec<(&str, StepId)> = Vec::new();
-        for m in explicit {
-            if let Some(s) = process.step_id(&m.step.value) {
-                fixed.push((&m.label.value, s));
-            } else {
-                let ids: Vec<&str> = process.steps.iter().map(|s| s.id.as_str()).collect();
-                let help = did_you_mean(&m.step.value, ids.iter().copied()).map_or_else(
-                    || format!("the steps of `{}` are: {}", process.id, ids.join(", ")),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                errors.push(
-                    Diagnostic::error(
-                        Code::UnknownReference,
-                        profile_file,
-                        Some(m.step.span),
-                        format!(
-                            "`{}` maps to step `{}`, which process `{}` does not have",
-                            m.label.value, m.step.value, process.id
-                        ),
-                    )
-                    .with_help(help),
-                );
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let ids: Vec<&str> = process.steps.iter().map(|s| s.id.as_str()).collect();
+        let fixed = resolve_explicit(explicit, |id| process.step_id(id), &ids, "step", &process.id, profile_file)?;
         let mut labels: Vec<(String, StepId)> = Vec::new();
         for (i, step) in process.steps.iter().enumerate() {
             let id = StepId(u32::try_from(i).unwrap_or(u32::MAX));
             labels.extend(step.labels().map(|l| (l.to_owned(), id)));
         }
-        // Loose forms computed once, not per comparison: each log label meets every step label.
-        let loose_fixed: Vec<(String, StepId)> = fixed.iter().map(|&(l, s)| (loose(l), s)).collect();
-        let loose_labels: Vec<(String, StepId)> = labels.iter().map(|(l, s)| (loose(l), *s)).collect();
-        let step_of = log
-            .activities
-            .iter()
-            .map(|(_, label)| {
-                let label = label.trim();
-                fixed
-                    .iter()
-                    .find(|(l, _)| *l == label)
-                    .map(|&(_, s)| s)
-                    .or_else(|| labels.iter().find(|(l, _)| l == label).map(|&(_, s)| s))
-                    .or_else(|| {
-                        let want = loose(label);
-                        loose_fixed.iter().chain(&loose_labels).find(|(l, _)| *l == want).map(|&(_, s)| s)
-                    })
-            })
-            .collect();
-        Ok(ActivityMapping { step_of })
+        let index = LabelIndex::new(fixed, labels);
+        Ok(ActivityMapping { step_of: log.activities.iter().map(|(_, label)| index.find(label)).collect() })
     }
 
     /// The figures of this mapping over `log`.

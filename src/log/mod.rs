@@ -6,6 +6,7 @@ pub mod builder;
 pub mod columns;
 pub mod csv_reader;
 pub mod csv_split;
+pub mod department;
 pub mod error;
 pub mod event_log;
 pub mod input;

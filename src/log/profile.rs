@@ -14,8 +14,18 @@ use crate::model::diagnostic::{Code, Diagnostic, Span, Spanned};
 use crate::model::library::read_text;
 use crate::model::yaml::{self, Node, NodeKind};
 
-const KEYS: [&str; 8] =
-    ["columns", "delimiter", "encoding", "timezone", "timestamp_format", "lifecycle", "activities", "description"];
+const KEYS: [&str; 10] = [
+    "columns",
+    "delimiter",
+    "encoding",
+    "timezone",
+    "timestamp_format",
+    "lifecycle",
+    "activities",
+    "roles",
+    "resources",
+    "description",
+];
 const COLUMN_KEYS: [&str; 11] = [
     "case",
     "activity",
@@ -30,12 +40,14 @@ const COLUMN_KEYS: [&str; 11] = [
     "business",
 ];
 
-/// A log label the profile maps to a step id.
+/// A log label the profile maps to a step id (under `activities:`) or a role id (under `roles:`
+/// and `resources:`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelMapping {
-    /// The label as the log writes it.
+    /// The label as the log writes it; under `resources:` a trailing `*` matches any agent id
+    /// that starts with the rest.
     pub label: Spanned<String>,
-    /// The step id it means.
+    /// The step (or role) id it means.
     pub step: Spanned<String>,
 }
 
@@ -60,6 +72,10 @@ pub struct Profile {
     pub lifecycle: Option<String>,
     /// Label to step mappings, in file order.
     pub activities: Vec<LabelMapping>,
+    /// Department names (the log's role column) to role ids, in file order.
+    pub roles: Vec<LabelMapping>,
+    /// Agent ids (the log's resource column, `prefix*` patterns allowed) to role ids, in file order.
+    pub resources: Vec<LabelMapping>,
 }
 
 /// A profile that could not be used: every problem found, and the text they point into.
@@ -200,21 +216,37 @@ fn decode(d: &mut Decoder<'_>, root: &Node) -> Profile {
     }
     p.lifecycle = d.opt_text(&f, "lifecycle", "`lifecycle`").map(|s| s.value);
     let _ = d.opt_text(&f, "description", "`description`");
-    if let Some(acts) = f.get("activities") {
-        if let NodeKind::Map(entries) = &acts.kind {
-            for (k, v) in entries {
-                if let (Some(label), Some(step)) = (d.text(k, "an activity label"), d.id(v, "a step id")) {
-                    p.activities.push(LabelMapping { label, step });
-                }
-            }
-        } else {
-            d.error(
-                Code::WrongType,
-                acts.span,
-                format!("`activities` must map log labels to step ids, found {}", acts.shape()),
-                Some("write one `log label: step-id` per line".to_owned()),
-            );
-        }
-    }
+    p.activities = label_map(d, f.get("activities"), "activities", "step");
+    p.roles = label_map(d, f.get("roles"), "roles", "role");
+    p.resources = label_map(d, f.get("resources"), "resources", "role");
     p
+}
+
+/// The `label: id` entries of one of the profile's mappings (`activities`, `roles`, `resources`).
+fn label_map(d: &mut Decoder<'_>, node: Option<&Node>, key: &str, noun: &str) -> Vec<LabelMapping> {
+    let Some(node) = node else { return Vec::new() };
+    let NodeKind::Map(entries) = &node.kind else {
+        let what = if key == "activities" {
+            "log labels"
+        } else if key == "roles" {
+            "department names"
+        } else {
+            "agent ids"
+        };
+        d.error(
+            Code::WrongType,
+            node.span,
+            format!("`{key}` must map {what} to {noun} ids, found {}", node.shape()),
+            Some(format!("write one `log label: {noun}-id` per line")),
+        );
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(k, v)| {
+            let label = d.text(k, "a log label");
+            let step = d.id(v, &format!("a {noun} id"));
+            Some(LabelMapping { label: label?, step: step? })
+        })
+        .collect()
 }

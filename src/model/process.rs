@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::model::duration::Limit;
 use crate::model::graph::ProcessGraph;
-use crate::model::spec::{Class, Elements, GatewayKind};
+use crate::model::spec::{Class, Elements, GatewayKind, Office};
 
 /// Index of a step in [`Process::steps`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,8 +31,37 @@ pub struct Role {
     pub name: String,
     /// Chinese name.
     pub name_zh: Option<String>,
+    /// Names a ticket system writes for it in a department column.
+    pub aliases: Vec<String>,
+    /// Front or back office, when the process says.
+    pub office: Option<Office>,
     /// Free text.
     pub description: Option<String>,
+}
+
+impl Role {
+    /// Every label that names this role in a log's department column: id, English and Chinese
+    /// name, aliases.
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        [Some(self.id.as_str()), Some(self.name.as_str()), self.name_zh.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// The name in `lang` (`zh` for the Chinese name where there is one).
+    pub fn display(&self, zh: bool) -> &str {
+        if zh { self.name_zh.as_deref().unwrap_or(&self.name) } else { &self.name }
+    }
+}
+
+/// How a ticket of this process counts as escalated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Escalation {
+    /// Steps whose presence marks an escalation.
+    pub steps: Vec<StepId>,
+    /// Channels an escalated ticket arrives by.
+    pub channels: Vec<String>,
 }
 
 /// A step (activity) of the process.
@@ -55,6 +84,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// The name in `lang` (`zh` for the Chinese name where there is one).
+    pub fn display(&self, zh: bool) -> &str {
+        if zh { self.name_zh.as_deref().unwrap_or(&self.name) } else { &self.name }
+    }
+
     /// Every label that names this step in a log: id, English and Chinese name, aliases.
     pub fn labels(&self) -> impl Iterator<Item = &str> {
         [Some(self.id.as_str()), Some(self.name.as_str()), self.name_zh.as_deref()]
@@ -115,6 +149,11 @@ pub struct Process {
     pub gateways: Vec<Gateway>,
     /// Designed loops, indexed by [`LoopId`].
     pub loops: Vec<Loop>,
+    /// Steps a closed loop must show, each entry one step or alternatives; empty when the
+    /// process does not define its closed loop.
+    pub closed_loop: Vec<Vec<StepId>>,
+    /// How an escalated ticket is recognised, when the process says.
+    pub escalation: Option<Escalation>,
     /// The flow graph.
     pub graph: ProcessGraph,
     /// The file it was read from.
@@ -130,6 +169,12 @@ impl Process {
     /// The step behind `id`.
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id.0 as usize]
+    }
+
+    /// Whether the process is written in Chinese (its name or a step has a Chinese name): text
+    /// output then names steps and departments in Chinese.
+    pub fn prefers_zh(&self) -> bool {
+        self.name_zh.is_some() || self.steps.iter().any(|s| s.name_zh.is_some())
     }
 
     /// The role behind `id`.

@@ -61,6 +61,17 @@ impl GatewayKind {
     }
 }
 
+/// Whether a role faces the customer (front office) or works behind the frontline (back office):
+/// first-reply success counts tickets closed without reaching a back-office role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Office {
+    /// Faces the customer (frontline agents, self-service systems).
+    Front,
+    /// Works behind the frontline (experts, execution departments, support centres).
+    Back,
+}
+
 /// The six process elements that are not steps and flows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Elements {
@@ -83,8 +94,21 @@ pub struct RoleSpec {
     pub name: String,
     /// Chinese name.
     pub name_zh: Option<String>,
+    /// Names a ticket system writes for it in a department column.
+    pub aliases: Vec<Spanned<String>>,
+    /// Front or back office, when stated.
+    pub office: Option<Office>,
     /// Free text.
     pub description: Option<String>,
+}
+
+/// How a ticket counts as escalated, as written (any of the ways).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EscalationSpec {
+    /// Steps whose presence marks an escalation.
+    pub steps: Vec<Spanned<String>>,
+    /// Channels a ticket arrives by when it is escalated.
+    pub channels: Vec<String>,
 }
 
 /// A step as written.
@@ -167,12 +191,16 @@ pub struct ProcessSpec {
     pub flows: Vec<FlowEdge>,
     /// The designed loops.
     pub loops: Vec<LoopSpec>,
+    /// Steps a closed loop must show: each entry is one step or alternatives (`reply | callback`).
+    pub closed_loop: Vec<Vec<Spanned<String>>>,
+    /// How an escalated ticket is recognised.
+    pub escalation: Option<EscalationSpec>,
     /// True when `steps` or `gateways` could not be read whole, so references to them cannot be
     /// checked (they would only repeat that error).
     pub incomplete: bool,
 }
 
-const PROCESS_KEYS: [&str; 16] = [
+const PROCESS_KEYS: [&str; 18] = [
     "id",
     "name",
     "name_zh",
@@ -189,9 +217,12 @@ const PROCESS_KEYS: [&str; 16] = [
     "end",
     "flow",
     "loops",
+    "closed_loop",
+    "escalation",
 ];
 const STEP_KEYS: [&str; 6] = ["name", "name_zh", "role", "limit", "aliases", "description"];
-const ROLE_KEYS: [&str; 3] = ["name", "name_zh", "description"];
+const ROLE_KEYS: [&str; 5] = ["name", "name_zh", "aliases", "office", "description"];
+const ESCALATION_KEYS: [&str; 2] = ["steps", "channels"];
 const LOOP_KEYS: [&str; 3] = ["from", "to", "when"];
 const ELEMENT_KEYS: [&str; 4] = ["inputs", "outputs", "customer", "value"];
 
@@ -218,6 +249,8 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, source: &str) -> ProcessSpec {
         ends: Vec::new(),
         flows: Vec::new(),
         loops: Vec::new(),
+        closed_loop: Vec::new(),
+        escalation: None,
         incomplete: false,
     };
     let Some(f) = d.fields(root, "the process", &PROCESS_KEYS) else { return spec };
@@ -290,7 +323,33 @@ pub fn decode(d: &mut Decoder<'_>, root: &Node, source: &str) -> ProcessSpec {
     if let Some(n) = f.get("loops") {
         spec.loops = keyed(d, n, "loop").into_iter().filter_map(|(id, n)| decode_loop(d, id, n)).collect();
     }
+    if let Some(n) = f.get("closed_loop") {
+        spec.closed_loop = d.text_list(n, "a closed-loop step").into_iter().map(|entry| alternatives(&entry)).collect();
+    }
+    if let Some(n) = f.get("escalation") {
+        spec.escalation = decode_escalation(d, n);
+    }
     spec
+}
+
+/// `reply-customer | callback` as its alternatives, each located at the entry.
+fn alternatives(entry: &Spanned<String>) -> Vec<Spanned<String>> {
+    entry
+        .value
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Spanned { value: s.to_owned(), span: entry.span })
+        .collect()
+}
+
+fn decode_escalation(d: &mut Decoder<'_>, node: &Node) -> Option<EscalationSpec> {
+    let f = d.fields(node, "`escalation`", &ESCALATION_KEYS)?;
+    let list =
+        |d: &mut Decoder<'_>, key: &str, what: &str| f.get(key).map(|n| d.text_list(n, what)).unwrap_or_default();
+    let steps = list(d, "steps", "an escalation step");
+    let channels = list(d, "channels", "an escalation channel").into_iter().map(|t| t.value).collect();
+    Some(EscalationSpec { steps, channels })
 }
 
 fn decode_kind(d: &mut Decoder<'_>, node: &Node, class: Option<Class>) -> Option<String> {
@@ -351,15 +410,28 @@ fn keyed<'n>(d: &mut Decoder<'_>, node: &'n Node, what: &str) -> Vec<(Spanned<St
 
 fn decode_role(d: &mut Decoder<'_>, id: Spanned<String>, node: &Node) -> Option<RoleSpec> {
     if let Some(name) = node.as_str() {
-        return Some(RoleSpec { id, name: name.to_owned(), name_zh: None, description: None });
+        return Some(RoleSpec {
+            id,
+            name: name.to_owned(),
+            name_zh: None,
+            aliases: Vec::new(),
+            office: None,
+            description: None,
+        });
     }
     let what = format!("role `{}`", id.value);
     let mut f = d.fields(node, &what, &ROLE_KEYS)?;
     f.span = id.span; // a missing key is reported at the role's id
     let name = d.required(&f, "name", &what, "add `name: <English name>`").and_then(|n| d.text(n, "`name`"));
+    let office = f
+        .get("office")
+        .and_then(|n| d.choice(n, "role office", &["front", "back"]))
+        .map(|t| if t.value == "front" { Office::Front } else { Office::Back });
     Some(RoleSpec {
         name: name.map(|t| t.value).unwrap_or_default(),
         name_zh: d.opt_text(&f, "name_zh", &what).map(|t| t.value),
+        aliases: f.get("aliases").map(|n| d.text_list(n, "an alias")).unwrap_or_default(),
+        office,
         description: d.opt_text(&f, "description", &what).map(|t| t.value),
         id,
     })

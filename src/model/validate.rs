@@ -18,7 +18,7 @@ use crate::model::decode::{Decoder, suggest};
 use crate::model::diagnostic::{Code, Span, Spanned};
 use crate::model::graph::{FlowKind, FlowNode, ProcessGraph};
 use crate::model::parallel;
-use crate::model::process::{Gateway, Loop, LoopId, Process, Role, RoleId, Step, StepId};
+use crate::model::process::{Escalation, Gateway, Loop, LoopId, Process, Role, RoleId, Step, StepId};
 use crate::model::spec::{GatewayKind, LoopSpec, ProcessSpec};
 
 fn u32_of(i: usize) -> u32 {
@@ -31,6 +31,7 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
     check_id(d, spec, file);
     let roles = check_roles(d, spec);
     check_labels(d, spec);
+    let (closed_loop, escalation) = check_measures(d, spec);
     let built = build_graph(d, spec);
     // The shape checks would only repeat an unresolved reference as unreachable steps or
     // unbalanced gateways: report the cause alone.
@@ -79,6 +80,8 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
                 when: l.when.clone(),
             })
             .collect(),
+        closed_loop,
+        escalation,
         graph: pg,
         file: file.to_path_buf(),
     })
@@ -277,29 +280,52 @@ fn check_roles(d: &mut Decoder<'_>, spec: &ProcessSpec) -> Vec<Role> {
             id: r.id.value.clone(),
             name: r.name.clone(),
             name_zh: r.name_zh.clone(),
+            aliases: r.aliases.iter().map(|a| a.value.clone()).collect(),
+            office: r.office,
             description: r.description.clone(),
         })
         .collect()
 }
 
-/// A label (id, name, Chinese name, alias) names one step only: log events are mapped by it.
+/// A label (id, name, Chinese name, alias) names one step only, and one role only: log events are
+/// mapped to steps and departments by these labels.
 fn check_labels(d: &mut Decoder<'_>, spec: &ProcessSpec) {
+    let step_names = spec.steps.iter().map(|s| {
+        let names: Vec<&Spanned<String>> =
+            std::iter::once(&s.id).chain(s.name.iter()).chain(s.name_zh.iter()).collect();
+        (&s.id.value, names, &s.aliases)
+    });
+    check_owners(d, "step", step_names.collect());
+    // A role's names are plain text: they are located at the role's id.
+    let located: Vec<Vec<Spanned<String>>> = spec
+        .roles
+        .iter()
+        .map(|r| {
+            let at = |v: &String| Spanned { value: v.clone(), span: r.id.span };
+            std::iter::once(&r.name).chain(r.name_zh.iter()).map(at).collect()
+        })
+        .collect();
+    let role_names = spec.roles.iter().zip(&located).map(|(r, names)| {
+        let names: Vec<&Spanned<String>> = std::iter::once(&r.id).chain(names).collect();
+        (&r.id.value, names, &r.aliases)
+    });
+    check_owners(d, "role", role_names.collect());
+}
+
+/// Reports every label that `owners` (id, located names, aliases) give to two of them. Ids and
+/// names first, aliases second: a clash is reported at the alias, the likelier mistake.
+fn check_owners(d: &mut Decoder<'_>, noun: &str, owners: Vec<(&String, Vec<&Spanned<String>>, &Vec<Spanned<String>>)>) {
     let mut owner: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
-    // Ids and names first, aliases second: a clash is reported at the alias, the likelier mistake.
-    let names =
-        spec.steps.iter().enumerate().flat_map(|(i, s)| {
-            std::iter::once(&s.id).chain(s.name.iter()).chain(s.name_zh.iter()).map(move |l| (i, l))
-        });
-    let aliases = spec.steps.iter().enumerate().flat_map(|(i, s)| s.aliases.iter().map(move |l| (i, l)));
+    let names = owners.iter().enumerate().flat_map(|(i, (_, names, _))| names.iter().map(move |l| (i, *l)));
+    let aliases = owners.iter().enumerate().flat_map(|(i, (_, _, aliases))| aliases.iter().map(move |l| (i, l)));
     for (i, label) in names.chain(aliases) {
-        let s = &spec.steps[i];
         match owner.get(label.value.as_str()) {
             Some(&(j, first)) if j != i => d.error(
                 Code::AliasConflict,
                 label.span,
-                format!("`{}` names both step `{}` and step `{}`", label.value, spec.steps[j].id.value, s.id.value),
+                format!("`{}` names both {noun} `{}` and {noun} `{}`", label.value, owners[j].0, owners[i].0),
                 Some(format!(
-                    "log events are mapped to steps by these labels; keep `{}` on one step only (the other is at line {})",
+                    "log events are mapped to {noun}s by these labels; keep `{}` on one {noun} only (the other is at line {})",
                     label.value, first.line
                 )),
             ),
@@ -309,6 +335,35 @@ fn check_labels(d: &mut Decoder<'_>, spec: &ProcessSpec) {
             }
         }
     }
+}
+
+/// The closed-loop entries and escalation steps as step ids; a step the process lacks is an error
+/// at the entry.
+fn check_measures(d: &mut Decoder<'_>, spec: &ProcessSpec) -> (Vec<Vec<StepId>>, Option<Escalation>) {
+    let ids: Vec<&str> = spec.steps.iter().map(|s| s.id.value.as_str()).collect();
+    let resolve = |d: &mut Decoder<'_>, r: &Spanned<String>, what: &str| match ids.iter().position(|x| *x == r.value) {
+        Some(i) => Some(StepId(u32_of(i))),
+        None => {
+            d.error(
+                Code::UnknownReference,
+                r.span,
+                format!("{what} names step `{}`, which is not a step of this process", r.value),
+                Some(suggest(&r.value, &ids)),
+            );
+            None
+        }
+    };
+    let closed_loop = spec
+        .closed_loop
+        .iter()
+        .map(|alts| alts.iter().filter_map(|a| resolve(d, a, "`closed_loop`")).collect::<Vec<_>>())
+        .filter(|alts| !alts.is_empty())
+        .collect();
+    let escalation = spec.escalation.as_ref().map(|e| Escalation {
+        steps: e.steps.iter().filter_map(|s| resolve(d, s, "`escalation`")).collect(),
+        channels: e.channels.clone(),
+    });
+    (closed_loop, escalation)
 }
 
 fn check_gateways(d: &mut Decoder<'_>, g: &ProcessGraph, spans: &[Span], names: &[&str]) -> bool {
