@@ -36,6 +36,10 @@ pub enum Command {
 pub enum LogCommand {
     /// Cases, events, variants, activities with counts, time span and row accounting of a log.
     Stats(LogStatsArgs),
+    /// Write a log profile for review: the columns recognised, and for every activity label and
+    /// department name that the process's names and aliases do not cover, the most similar step or
+    /// role with its score (labels with nothing similar enough are left as commented `?` lines).
+    SuggestProfile(SuggestProfileArgs),
 }
 
 /// How to read a ticket event log: shared by every command that reads one.
@@ -128,6 +132,23 @@ pub struct LogStatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
     pub format: StatsFormat,
+}
+
+/// `flowaudit log suggest-profile`.
+#[derive(Debug, clap::Args)]
+pub struct SuggestProfileArgs {
+    /// How to read the log (a `--mapping` profile given here is kept in the suggested one).
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The process whose steps and roles the log's labels are matched against.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where `--process` ids are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Where to write the profile (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Output formats of `check`.

@@ -11,6 +11,7 @@ mod map;
 mod process_arg;
 mod run;
 mod simulate;
+mod suggest_profile;
 mod validate;
 
 pub use exit::Exit;

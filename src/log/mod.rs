@@ -18,6 +18,7 @@ pub mod profile;
 mod properties;
 pub mod read;
 pub mod stats;
+pub mod suggest;
 pub mod time_layout;
 pub mod timestamp;
 pub mod variants;
