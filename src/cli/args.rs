@@ -170,6 +170,25 @@ pub struct CheckArgs {
     /// Longest search per variant, in seconds; a variant past it is reported as not computed.
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
+    /// A ticket is a repeat complaint when the same customer opened one about the same business
+    /// at most this many days before.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub repeat_days: u32,
+    /// Contact volumes per channel (CSV `channel,contacts`) for the complaint rate per 10,000 contacts.
+    #[arg(long, value_name = "FILE")]
+    pub contacts: Option<PathBuf>,
+    /// Language of step and department names (default: Chinese when the process has Chinese names).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+/// Languages of names in output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Chinese (`name_zh`), where the process has it.
+    Zh,
+    /// English (`name`).
+    En,
 }
 
 /// `flowaudit export`.
