@@ -20,6 +20,7 @@ use crate::model::spec::Office;
 
 /// One ticket's KPIs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[expect(clippy::struct_excessive_bools, reason = "four independent yes/no facts of one ticket")]
 pub struct TicketKpis {
     /// Closed (ended in an end step).
     pub closed: bool,

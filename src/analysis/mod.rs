@@ -3,5 +3,7 @@
 
 pub mod complaint_rate;
 pub mod kpi;
+#[cfg(test)]
+mod properties;
 pub mod repeat;
 pub mod view;

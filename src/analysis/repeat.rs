@@ -89,3 +89,50 @@ pub fn repeats(log: &EventLog, window_days: u32) -> RepeatFigures {
     }
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::repeats;
+    use crate::log::builder::{CaseField, Extras, LogBuilder, Present};
+    use crate::log::timestamp::Time;
+
+    const DAY: i64 = 86_400_000_000;
+
+    #[test]
+    fn same_customer_and_business_within_the_window() {
+        let present = Present { customer: true, business: true, ..Present::default() };
+        let mut b = LogBuilder::new(present);
+        // (ticket, customer, business, opened)
+        for (case, customer, business, t) in [
+            ("a", "c1", "net", 0),
+            ("b", "c1", "bill", DAY),     // other business: not a repeat of a
+            ("c", "c1", "net", 30 * DAY), // exactly 30 days after a: a repeat
+            ("d", "c1", "net", 30 * DAY), // same instant as c, later in the file: repeats c
+            ("e", "c1", "net", 61 * DAY), // 31 days after d
+            ("f", "", "net", DAY),        // no customer
+        ] {
+            let c = b.case(case);
+            b.event(c, "receive", Time(t), Extras::default());
+            b.event(c, "close", Time(t + 5), Extras::default());
+            b.set_case_value(c, CaseField::Customer, customer);
+            b.set_case_value(c, CaseField::Business, business);
+        }
+        let log = b.finish();
+        let r = repeats(&log, 30);
+        let of: Vec<Option<&str>> = r.repeat_of.iter().map(|c| c.map(|c| log.case_id(c))).collect();
+        assert_eq!(of, [None, None, Some("a"), Some("c"), None, None]);
+        assert_eq!((r.repeats, r.unidentified), (2, 1));
+        assert!(r.available && r.by_business);
+        assert_eq!(r.followed(), [true, false, true, false, false, false]);
+    }
+
+    #[test]
+    fn without_a_customer_column_nothing_is_measured() {
+        let mut b = LogBuilder::new(Present::default());
+        let c = b.case("a");
+        b.event(c, "receive", Time(0), Extras::default());
+        let r = repeats(&b.finish(), 30);
+        assert!(!r.available);
+        assert_eq!(r.repeat_of, [None]);
+    }
+}

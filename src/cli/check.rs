@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::analysis::complaint_rate::Contacts;
 use crate::analysis::view::{DepartmentView, ViewOptions, department_view};
-use crate::cli::args::{CheckArgs, CheckFormat, Lang};
+use crate::cli::args::{AuditArgs, CheckArgs, CheckFormat, Lang};
 use crate::cli::exit::Exit;
 use crate::cli::{log_input, process_arg};
 use crate::conformance::allow::{AllowList, Allowed};
@@ -128,7 +128,7 @@ impl Checked {
 
 /// Reads, aligns and walks the log `args` name: the pipeline shared by `check` and `loops`.
 /// Prints the data-quality warnings on standard error.
-pub fn checked(args: &CheckArgs) -> anyhow::Result<Checked> {
+pub fn checked(args: &AuditArgs) -> anyhow::Result<Checked> {
     let time_limit = match args.time_limit {
         Some(s) if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
         Some(s) => anyhow::bail!("--time-limit {s} is not a positive number of seconds"),
@@ -196,7 +196,7 @@ pub fn checked(args: &CheckArgs) -> anyhow::Result<Checked> {
     }
     let result = result?;
     let view = match (&process, &mapping, depts) {
-        (Some(p), Some(m), Some(d)) => {
+        (Some(p), Some(m), Some(d)) if !args.conformance_only => {
             let options = ViewOptions { repeat_days: args.repeat_days, contacts: contacts.as_ref() };
             Some((department_view(log, p, &net, &m.step_of, &d, &result, &options)?, d))
         }
@@ -217,7 +217,7 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     {
         anyhow::bail!("--min-rate {r} is not a share between 0 and 1");
     }
-    let c = checked(args)?;
+    let c = checked(&args.audit)?;
     let log = &c.read.log;
     let result = &c.result;
     if let Some(path) = &args.per_trace {
@@ -225,14 +225,14 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     }
     let department = c.department_report();
     let s = &result.summary;
-    let log_name = args.log.log.display().to_string();
+    let log_name = args.audit.log.log.display().to_string();
     match args.format {
         CheckFormat::Json => {
             let report = Report {
                 process: &c.name,
                 log: log_name,
                 summary: s,
-                allow_list: args.allow.as_ref().map(|p| p.display().to_string()),
+                allow_list: args.audit.allow.as_ref().map(|p| p.display().to_string()),
                 deviation_patterns: &result.patterns,
                 token_replay: &result.token_replay,
                 rows_read: c.read.accounting.rows_read,
@@ -244,11 +244,12 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
             writeln!(out)?;
         }
         CheckFormat::Text => {
-            let allow = c.allowed.as_ref().zip(args.allow.as_deref());
+            let allow = c.allowed.as_ref().zip(args.audit.allow.as_deref());
             write_text(out, &c.name, &log_name, result, allow)?;
             data_quality::write_text(out, &c.quality)?;
             match &department {
                 Some(d) => department_report::write_text(out, d)?,
+                None if args.audit.conformance_only => {}
                 None => writeln!(
                     out,
                     "
@@ -391,7 +392,7 @@ fn write_per_trace(
                 u8::from(r.conforms_by_allow_list(case)).to_string(),
             ]),
             None => {
-                record.extend([String::new(), String::new(), String::new(), "not computed".to_owned(), String::new()])
+                record.extend([String::new(), String::new(), String::new(), "not computed".to_owned(), String::new()]);
             }
         }
         record.push(format!("{:.6}", r.replays[r.variant_of(case)].fitness()));

@@ -8,7 +8,7 @@ use clap::Parser;
 
 use crate::cli::args::{Cli, Command, LogCommand};
 use crate::cli::exit::Exit;
-use crate::cli::{check, export, log_stats, map, simulate, validate};
+use crate::cli::{check, export, log_stats, loops, map, simulate, validate};
 
 /// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -26,6 +26,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Map(a) => map::run(&a, &mut out),
         Command::Log(LogCommand::Stats(a)) => log_stats::run(&a, &mut out),
         Command::Check(a) => check::run(&a, &mut out),
+        Command::Loops(a) => loops::run(&a, &mut out),
         Command::Export(a) => export::run(&a),
         Command::Simulate(a) => simulate::run(&a, &mut out),
     };

@@ -269,15 +269,12 @@ impl LoopbackFigures {
             let same =
                 resources.map(|r| (r[i], r[before])).filter(|(a, b)| a.is_some() && b.is_some()).map(|(a, b)| a == b);
             let act = self.per_activity.entry(acts[i]).or_default();
-            match p.repeat {
-                Repeat::SelfLoop => {
-                    self.self_loops.add(same);
-                    act.self_loops.add(same);
-                }
-                _ => {
-                    self.repetitions.add(same);
-                    act.repetitions.add(same);
-                }
+            if p.repeat == Repeat::SelfLoop {
+                self.self_loops.add(same);
+                act.self_loops.add(same);
+            } else {
+                self.repetitions.add(same);
+                act.repetitions.add(same);
             }
             if !self.touched.contains(&acts[i]) {
                 self.touched.push(acts[i]);

@@ -36,7 +36,7 @@ fn median(v: &mut [u32]) -> Option<f64> {
     }
     v.sort_unstable();
     let n = v.len();
-    Some(if n % 2 == 1 { f64::from(v[n / 2]) } else { (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0 })
+    Some(if n % 2 == 1 { f64::from(v[n / 2]) } else { f64::midpoint(f64::from(v[n / 2 - 1]), f64::from(v[n / 2])) })
 }
 
 /// Hand-offs of one department pair.
@@ -650,7 +650,14 @@ const TOP: usize = 8;
 
 /// Writes the department view's sections as text.
 pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> {
-    let h = &r.handoffs;
+    write_handoffs(out, &r.handoffs)?;
+    write_loopbacks(out, &r.loopbacks)?;
+    write_organisation(out, &r.organisational_conformance)?;
+    write_repeats(out, &r.repeat_complaints, &r.escalations)?;
+    write_kpis(out, r)
+}
+
+fn write_handoffs(out: &mut impl Write, h: &HandoffsReport) -> io::Result<()> {
     writeln!(out, "\nhand-offs (departments from {})", h.departments_from.describe())?;
     writeln!(
         out,
@@ -671,7 +678,10 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
             if p.returns > 0 { format!(", {} returns", p.returns) } else { String::new() }
         )?;
     }
-    let l = &r.loopbacks;
+    Ok(())
+}
+
+fn write_loopbacks(out: &mut impl Write, l: &LoopbacksReport) -> io::Result<()> {
     let d = &l.departments;
     writeln!(out, "\nloop-backs")?;
     writeln!(
@@ -712,7 +722,10 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
             s.tickets
         )?;
     }
-    let o = &r.organisational_conformance;
+    Ok(())
+}
+
+fn write_organisation(out: &mut impl Write, o: &OrgReport) -> io::Result<()> {
     writeln!(out, "\norganisational conformance (the owning department did the step)")?;
     if o.measured {
         writeln!(
@@ -750,7 +763,10 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
             "  not measured: the log has no department column (name it with --role, or map agents in a profile's resources:)"
         )?;
     }
-    let rp = &r.repeat_complaints;
+    Ok(())
+}
+
+fn write_repeats(out: &mut impl Write, rp: &RepeatReport, e: &EscalationReport) -> io::Result<()> {
     writeln!(out, "\nrepeat complaints and escalations")?;
     if rp.available {
         writeln!(
@@ -771,7 +787,6 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
     } else {
         writeln!(out, "  repeats            not measured: the log has no customer column")?;
     }
-    let e = &r.escalations;
     if e.configured {
         writeln!(
             out,
@@ -784,6 +799,10 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
     } else {
         writeln!(out, "  escalated          not configured (add `escalation:` to the process)")?;
     }
+    Ok(())
+}
+
+fn write_kpis(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> {
     writeln!(out, "\nhotline KPIs")?;
     let f = &r.first_reply_success;
     if f.configured {
@@ -816,11 +835,7 @@ pub fn write_text(out: &mut impl Write, r: &DepartmentReport) -> io::Result<()> 
         writeln!(out, "  complaint rate     per 10,000 contacts (target {})", cr.target_per_10000)?;
         for ch in &cr.channels {
             let rate = ch.per_10000.map_or_else(|| "no contacts given".to_owned(), |x| format!("{x:.2}"));
-            let mark = match ch.meets_target {
-                Some(true) => "",
-                Some(false) => "  ABOVE TARGET",
-                None => "",
-            };
+            let mark = if ch.meets_target == Some(false) { "  ABOVE TARGET" } else { "" };
             writeln!(out, "    {:<12} {:>8} tickets  {rate}{mark}", ch.channel, ch.tickets)?;
         }
     }
