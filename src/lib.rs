@@ -10,13 +10,18 @@
 //! - [`net`]: Petri nets and PNML import.
 //! - [`conformance`]: optimal alignments of traces with nets, the figures and deviation patterns
 //!   built on them, the allow-list of accepted deviations, and token-based replay (secondary).
+//! - [`analysis`]: the department view (hand-offs, loop-backs, organisational conformance, repeat
+//!   complaints, KPIs) walked over the checked tickets.
+//! - [`report`]: the department view's sections as text and JSON.
 //! - [`render`]: deterministic writers (tables; process maps as they land).
 //! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 
+pub mod analysis;
 pub mod cli;
 pub mod conformance;
 pub mod log;
 pub mod model;
 pub mod net;
 pub mod render;
+pub mod report;
 pub mod simulate;

@@ -23,8 +23,11 @@ pub enum Command {
     /// Read ticket event logs (CSV, XES, XES.gz) and report what they hold.
     #[command(subcommand)]
     Log(LogCommand),
-    /// Check tickets against their process: optimal alignments, conformance rate, fitness, deviations, token replay.
+    /// Check tickets against their process: optimal alignments, conformance rate, fitness, deviations, token replay,
+    /// and the department view (hand-offs, loop-backs, organisational conformance, repeats, KPIs).
     Check(CheckArgs),
+    /// The worst loop-backs of a log: tickets, steps and department pairs that bounce back most.
+    Loops(LoopsArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -160,9 +163,9 @@ pub enum CheckFormat {
     Json,
 }
 
-/// `flowaudit check`.
+/// What `check` and `loops` share: the log, its process, and how to align and walk it.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub struct AuditArgs {
     /// How to read the log.
     #[command(flatten)]
     pub log: LogArgs,
@@ -172,25 +175,71 @@ pub struct CheckArgs {
     /// The process directory, where ids are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,
-    /// Write one row per ticket (`case_id,cost,fitness,fits,alignment,allowed,tbr_fitness`) to this CSV file.
-    #[arg(long, value_name = "FILE")]
-    pub per_trace: Option<PathBuf>,
     /// Accepted deviations (YAML; see docs/conformance.md): a ticket whose every deviation is
     /// allow-listed counts as conforming. Entries for other processes are ignored.
     #[arg(long, value_name = "FILE")]
     pub allow: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
-    /// Exit with 1 when the conformance rate is below this share (0.0-1.0).
-    #[arg(long, value_name = "R")]
-    pub min_rate: Option<f64>,
     /// Most search states per variant; a variant past it is reported as not computed.
     #[arg(long, default_value_t = 10_000_000, value_name = "N")]
     pub budget: u64,
     /// Longest search per variant, in seconds; a variant past it is reported as not computed.
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
+    /// A ticket is a repeat complaint when the same customer opened one about the same business
+    /// at most this many days before.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub repeat_days: u32,
+    /// Contact volumes per channel (CSV `channel,contacts`) for the complaint rate per 10,000 contacts.
+    #[arg(long, value_name = "FILE")]
+    pub contacts: Option<PathBuf>,
+    /// Language of step and department names (default: Chinese when the process has Chinese names).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    /// Only the alignments and their figures: no hand-offs, loop-backs, departments or KPIs.
+    #[arg(long)]
+    pub conformance_only: bool,
+}
+
+/// `flowaudit check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The log, the process and how to check.
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Write one row per ticket (`case_id,cost,fitness,fits,alignment,allowed,tbr_fitness`, then
+    /// the department view's `handoffs,department_returns,loopbacks,designed_loopbacks,
+    /// undesigned_loopbacks,wrong_department_events,repeat_of`) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub per_trace: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Exit with 1 when the conformance rate is below this share (0.0-1.0).
+    #[arg(long, value_name = "R")]
+    pub min_rate: Option<f64>,
+}
+
+/// `flowaudit loops`.
+#[derive(Debug, clap::Args)]
+pub struct LoopsArgs {
+    /// The log, the process and how to check.
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Rows per list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// Languages of names in output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Chinese (`name_zh`), where the process has it.
+    Zh,
+    /// English (`name`).
+    En,
 }
 
 /// `flowaudit export`.

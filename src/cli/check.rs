@@ -11,7 +11,9 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use crate::cli::args::{CheckArgs, CheckFormat};
+use crate::analysis::complaint_rate::Contacts;
+use crate::analysis::view::{DepartmentView, ViewOptions, department_view};
+use crate::cli::args::{AuditArgs, CheckArgs, CheckFormat, Lang};
 use crate::cli::exit::Exit;
 use crate::cli::{log_input, process_arg};
 use crate::conformance::allow::{AllowList, Allowed};
@@ -19,11 +21,17 @@ use crate::conformance::check::{CheckOptions, CheckResult, Progress, check};
 use crate::conformance::deviation::DeviationPattern;
 use crate::conformance::fitness::{Summary, describe};
 use crate::conformance::token_replay::TokenReplaySummary;
+use crate::log::department::Departments;
 use crate::log::event_log::EventLog;
+use crate::log::mapping::ActivityMapping;
+use crate::log::read::ReadLog;
 use crate::model::diagnostic;
+use crate::model::process::Process;
 use crate::net::compile::compile;
 use crate::net::petri::PetriNet;
 use crate::net::pnml::read_pnml;
+use crate::report::data_quality::{self, DataQuality};
+use crate::report::department::{self as department_report, DepartmentReport, Names};
 
 /// A progress bar is drawn only for logs with more variants than this (and only on a terminal).
 const PROGRESS_MIN_VARIANTS: u64 = 200;
@@ -43,6 +51,10 @@ struct Report<'a> {
     token_replay: &'a TokenReplaySummary,
     rows_read: u64,
     rows_rejected: u64,
+    data_quality: &'a DataQuality,
+    /// The department view (absent for a Petri net, which has no departments or designed loops).
+    #[serde(flatten)]
+    department: Option<&'a DepartmentReport>,
 }
 
 /// A bar of variants aligned, on standard error, when it is a terminal and the log is large.
@@ -82,19 +94,51 @@ fn load_allow_list(path: Option<&Path>) -> anyhow::Result<Option<AllowList>> {
     }
 }
 
-/// Runs `check`: exit 1 when the conformance rate is below `--min-rate`, 2 on bad input.
-pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
-    if let Some(r) = args.min_rate
-        && !(0.0..=1.0).contains(&r)
-    {
-        anyhow::bail!("--min-rate {r} is not a share between 0 and 1");
+/// A log checked against a process: everything `check` and `loops` report.
+pub struct Checked {
+    /// The process or net's name.
+    pub name: String,
+    /// The process, when it is one (not a Petri net).
+    pub process: Option<Process>,
+    /// The net the tickets were aligned with.
+    pub net: PetriNet,
+    /// The log as read.
+    pub read: ReadLog,
+    /// The alignments and their figures.
+    pub result: CheckResult,
+    /// The allow-list resolved for this process.
+    pub allowed: Option<Allowed>,
+    /// Rows and labels.
+    pub quality: DataQuality,
+    /// The department view, for a process.
+    pub view: Option<(DepartmentView, Departments)>,
+    /// Whether names are in Chinese.
+    pub zh: bool,
+}
+
+impl Checked {
+    /// The department view's report, for a process.
+    pub fn department_report(&self) -> Option<DepartmentReport> {
+        let (view, depts) = self.view.as_ref()?;
+        let process = self.process.as_ref()?;
+        let names = Names { process, log: &self.read.log, depts, zh: self.zh };
+        Some(DepartmentReport::new(view, &names))
     }
+}
+
+/// Reads, aligns and walks the log `args` name: the pipeline shared by `check` and `loops`.
+/// Prints the data-quality warnings on standard error.
+pub fn checked(args: &AuditArgs) -> anyhow::Result<Checked> {
     let time_limit = match args.time_limit {
         Some(s) if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
         Some(s) => anyhow::bail!("--time-limit {s} is not a positive number of seconds"),
         None => None,
     };
     let allow_list = load_allow_list(args.allow.as_deref())?;
+    let contacts = match &args.contacts {
+        Some(path) => Some(Contacts::load(path)?),
+        None => None,
+    };
     let pnml = Path::new(&args.process).extension().is_some_and(|e| e == "pnml");
     // The process (or net) before the log, so that a bad process or allow-list costs no read.
     let process = if pnml { None } else { Some(process_arg::load(&args.process, &args.processes)?) };
@@ -122,13 +166,28 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let profile = log_input::profile(&args.log)?;
     let read = log_input::read_log(&args.log, profile.as_ref())?;
     let log = &read.log;
-    let label_of: Vec<Option<String>> = match &process {
-        Some(p) => {
-            let mapping = log_input::map_activities(log, p, profile.as_ref())?;
-            mapping.step_of.iter().map(|s| s.map(|s| p.step(s).id.clone())).collect()
-        }
-        None => log.activities.iter().map(|(_, a)| Some(a.to_owned())).collect(),
+    let mapping: Option<ActivityMapping> = match &process {
+        Some(p) => Some(log_input::map_activities(log, p, profile.as_ref())?),
+        None => None,
     };
+    let depts = match &process {
+        Some(p) => Some(log_input::departments(log, p, profile.as_ref())?),
+        None => None,
+    };
+    let label_of: Vec<Option<String>> = match (&process, &mapping) {
+        (Some(p), Some(m)) => m.step_of.iter().map(|s| s.map(|s| p.step(s).id.clone())).collect(),
+        _ => log.activities.iter().map(|(_, a)| Some(a.to_owned())).collect(),
+    };
+    let quality = DataQuality::new(
+        &read.accounting,
+        log.event_count() as u64,
+        process.as_ref().zip(mapping.as_ref()).map(|(p, m)| m.summary(log, p).unmapped),
+        depts.as_ref().map(|d| d.unmapped(log)).unwrap_or_default(),
+    );
+    let log_name = args.log.log.display().to_string();
+    for w in quality.warnings(&log_name, &args.process) {
+        eprintln!("warning: {w}");
+    }
     let bar = Bar::default();
     let options = CheckOptions { budget: args.budget, time_limit, allowed: allowed.as_ref(), progress: &bar };
     let result = check(log, &net, &label_of, &options).context("the net cannot be aligned with at all");
@@ -136,29 +195,67 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         bar.finish_and_clear();
     }
     let result = result?;
-    if let Some(path) = &args.per_trace {
-        write_per_trace(path, log, &net, &result)?;
+    let view = match (&process, &mapping, depts) {
+        (Some(p), Some(m), Some(d)) if !args.conformance_only => {
+            let options = ViewOptions { repeat_days: args.repeat_days, contacts: contacts.as_ref() };
+            Some((department_view(log, p, &net, &m.step_of, &d, &result, &options)?, d))
+        }
+        _ => None,
+    };
+    let zh = match args.lang {
+        Some(Lang::Zh) => true,
+        Some(Lang::En) => false,
+        None => process.as_ref().is_some_and(Process::prefers_zh),
+    };
+    Ok(Checked { name, process, net, read, result, allowed, quality, view, zh })
+}
+
+/// Runs `check`: exit 1 when the conformance rate is below `--min-rate`, 2 on bad input.
+pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
+    if let Some(r) = args.min_rate
+        && !(0.0..=1.0).contains(&r)
+    {
+        anyhow::bail!("--min-rate {r} is not a share between 0 and 1");
     }
+    let c = checked(&args.audit)?;
+    let log = &c.read.log;
+    let result = &c.result;
+    if let Some(path) = &args.per_trace {
+        write_per_trace(path, log, &c.net, result, c.view.as_ref().map(|(v, _)| v))?;
+    }
+    let department = c.department_report();
     let s = &result.summary;
-    let log_name = args.log.log.display().to_string();
+    let log_name = args.audit.log.log.display().to_string();
     match args.format {
         CheckFormat::Json => {
             let report = Report {
-                process: &name,
+                process: &c.name,
                 log: log_name,
                 summary: s,
-                allow_list: args.allow.as_ref().map(|p| p.display().to_string()),
+                allow_list: args.audit.allow.as_ref().map(|p| p.display().to_string()),
                 deviation_patterns: &result.patterns,
                 token_replay: &result.token_replay,
-                rows_read: read.accounting.rows_read,
-                rows_rejected: read.accounting.rows_rejected(),
+                rows_read: c.read.accounting.rows_read,
+                rows_rejected: c.read.accounting.rows_rejected(),
+                data_quality: &c.quality,
+                department: department.as_ref(),
             };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         CheckFormat::Text => {
-            let allow = allowed.as_ref().zip(args.allow.as_deref());
-            write_text(out, &name, &log_name, &result, allow)?;
+            let allow = c.allowed.as_ref().zip(args.audit.allow.as_deref());
+            write_text(out, &c.name, &log_name, result, allow)?;
+            data_quality::write_text(out, &c.quality)?;
+            match &department {
+                Some(d) => department_report::write_text(out, d)?,
+                None if args.audit.conformance_only => {}
+                None => writeln!(
+                    out,
+                    "
+(hand-offs, loop-backs and departments need a process file: a Petri net has no departments or designed loops)"
+                )?,
+            }
         }
     }
     let below = args.min_rate.is_some_and(|r| s.conformance_rate < r);
@@ -258,25 +355,60 @@ fn write_text(
     Ok(())
 }
 
-fn write_per_trace(path: &Path, log: &EventLog, net: &PetriNet, r: &CheckResult) -> anyhow::Result<()> {
+fn write_per_trace(
+    path: &Path,
+    log: &EventLog,
+    net: &PetriNet,
+    r: &CheckResult,
+    view: Option<&DepartmentView>,
+) -> anyhow::Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = csv::Writer::from_writer(BufWriter::new(file));
-    w.write_record(["case_id", "cost", "fitness", "fits", "alignment", "allowed", "tbr_fitness"])?;
+    let mut header = vec!["case_id", "cost", "fitness", "fits", "alignment", "allowed", "tbr_fitness"];
+    if view.is_some() {
+        header.extend([
+            "handoffs",
+            "department_returns",
+            "loopbacks",
+            "designed_loopbacks",
+            "undesigned_loopbacks",
+            "wrong_department_events",
+            "repeat_of",
+        ]);
+    }
+    w.write_record(&header)?;
+    let mut record: Vec<String> = Vec::with_capacity(header.len());
     for case in log.case_indices() {
+        record.clear();
         let t = r.of_case(case);
         let trace = log.trace(case);
-        let row = match &t.alignment {
-            Some(a) => [
+        record.push(log.case_id(case).to_owned());
+        match &t.alignment {
+            Some(a) => record.extend([
                 a.cost.to_string(),
                 format!("{:.6}", t.fitness(r.empty_cost).unwrap_or(0.0)),
                 u8::from(a.cost == 0).to_string(),
                 describe(net, a, |i| log.activity_name(trace[i]).to_owned()),
                 u8::from(r.conforms_by_allow_list(case)).to_string(),
-            ],
-            None => [String::new(), String::new(), String::new(), "not computed".to_owned(), String::new()],
-        };
-        let tbr = format!("{:.6}", r.replays[r.variant_of(case)].fitness());
-        w.write_record([log.case_id(case), &row[0], &row[1], &row[2], &row[3], &row[4], &tbr])?;
+            ]),
+            None => {
+                record.extend([String::new(), String::new(), String::new(), "not computed".to_owned(), String::new()]);
+            }
+        }
+        record.push(format!("{:.6}", r.replays[r.variant_of(case)].fitness()));
+        if let Some(v) = view {
+            let row = &v.per_ticket[case.index()];
+            record.extend([
+                row.handoffs.handoffs.to_string(),
+                row.handoffs.returns.to_string(),
+                row.loops.loopbacks.to_string(),
+                row.loops.designed.to_string(),
+                row.loops.undesigned.to_string(),
+                row.wrong_department.to_string(),
+                v.repeats.repeat_of[case.index()].map(|c| log.case_id(c).to_owned()).unwrap_or_default(),
+            ]);
+        }
+        w.write_record(&record)?;
     }
     w.into_inner()
         .map_err(csv::IntoInnerError::into_error)?

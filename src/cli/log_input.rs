@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use crate::cli::args::LogArgs;
 use crate::log::accounting::{CsvRejects, NoSink};
+use crate::log::department::Departments;
 use crate::log::event_log::EventLog;
 use crate::log::mapping::ActivityMapping;
 use crate::log::options::{ColumnNames, Encoding, ReadOptions, parse_delimiter};
@@ -38,6 +39,18 @@ pub fn map_activities(log: &EventLog, process: &Process, profile: Option<&Profil
         let text = profile.map(|p| p.text.as_str());
         let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
         anyhow::anyhow!("the log profile maps labels to steps `{}` does not have", process.id)
+    })
+}
+
+/// The departments of the log's events for `process`, with the profile's `roles:` and
+/// `resources:`; an entry naming a role the process lacks is printed with its location.
+pub fn departments(log: &EventLog, process: &Process, profile: Option<&Profile>) -> anyhow::Result<Departments> {
+    let (roles, resources) = profile.map_or((&[][..], &[][..]), |p| (&p.roles[..], &p.resources[..]));
+    let file = profile.map_or("", |p| p.file.as_str());
+    Departments::new(log, process, roles, resources, file).map_err(|diags| {
+        let text = profile.map(|p| p.text.as_str());
+        let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
+        anyhow::anyhow!("the log profile maps departments to roles `{}` does not have", process.id)
     })
 }
 

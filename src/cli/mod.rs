@@ -7,6 +7,7 @@ mod exit;
 mod export;
 mod log_input;
 mod log_stats;
+mod loops;
 mod map;
 mod process_arg;
 mod run;

@@ -7,7 +7,10 @@ pub mod allow;
 pub mod check;
 pub mod deviation;
 pub mod fitness;
+pub mod handoff;
+pub mod loopback;
 pub mod marking_equation;
+pub mod organisation;
 #[cfg(test)]
 mod properties;
 pub mod queue;

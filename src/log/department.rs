@@ -135,12 +135,11 @@ impl Departments {
                 if !v.is_some() || d.by_value[v.index()].is_some() || log.values.resolve(v).trim().is_empty() {
                     continue;
                 }
-                d.by_value[v.index()] = match index.find(log.values.resolve(v)) {
-                    Some(r) => Dept(r.0),
-                    None => {
-                        d.unmapped.push(v);
-                        Dept(n_roles + u32_of(d.unmapped.len() - 1))
-                    }
+                d.by_value[v.index()] = if let Some(r) = index.find(log.values.resolve(v)) {
+                    Dept(r.0)
+                } else {
+                    d.unmapped.push(v);
+                    Dept(n_roles + u32_of(d.unmapped.len() - 1))
                 };
             }
         }

@@ -295,7 +295,7 @@ fn check_labels(d: &mut Decoder<'_>, spec: &ProcessSpec) {
             std::iter::once(&s.id).chain(s.name.iter()).chain(s.name_zh.iter()).collect();
         (&s.id.value, names, &s.aliases)
     });
-    check_owners(d, "step", step_names.collect());
+    check_owners(d, "step", &step_names.collect::<Vec<_>>());
     // A role's names are plain text: they are located at the role's id.
     let located: Vec<Vec<Spanned<String>>> = spec
         .roles
@@ -309,12 +309,15 @@ fn check_labels(d: &mut Decoder<'_>, spec: &ProcessSpec) {
         let names: Vec<&Spanned<String>> = std::iter::once(&r.id).chain(names).collect();
         (&r.id.value, names, &r.aliases)
     });
-    check_owners(d, "role", role_names.collect());
+    check_owners(d, "role", &role_names.collect::<Vec<_>>());
 }
 
 /// Reports every label that `owners` (id, located names, aliases) give to two of them. Ids and
 /// names first, aliases second: a clash is reported at the alias, the likelier mistake.
-fn check_owners(d: &mut Decoder<'_>, noun: &str, owners: Vec<(&String, Vec<&Spanned<String>>, &Vec<Spanned<String>>)>) {
+/// A step or role: its id, its located names, its aliases.
+type Owner<'s> = (&'s String, Vec<&'s Spanned<String>>, &'s Vec<Spanned<String>>);
+
+fn check_owners(d: &mut Decoder<'_>, noun: &str, owners: &[Owner<'_>]) {
     let mut owner: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
     let names = owners.iter().enumerate().flat_map(|(i, (_, names, _))| names.iter().map(move |l| (i, *l)));
     let aliases = owners.iter().enumerate().flat_map(|(i, (_, _, aliases))| aliases.iter().map(move |l| (i, l)));
@@ -341,9 +344,10 @@ fn check_owners(d: &mut Decoder<'_>, noun: &str, owners: Vec<(&String, Vec<&Span
 /// at the entry.
 fn check_measures(d: &mut Decoder<'_>, spec: &ProcessSpec) -> (Vec<Vec<StepId>>, Option<Escalation>) {
     let ids: Vec<&str> = spec.steps.iter().map(|s| s.id.value.as_str()).collect();
-    let resolve = |d: &mut Decoder<'_>, r: &Spanned<String>, what: &str| match ids.iter().position(|x| *x == r.value) {
-        Some(i) => Some(StepId(u32_of(i))),
-        None => {
+    let resolve = |d: &mut Decoder<'_>, r: &Spanned<String>, what: &str| {
+        if let Some(i) = ids.iter().position(|x| *x == r.value) {
+            Some(StepId(u32_of(i)))
+        } else {
             d.error(
                 Code::UnknownReference,
                 r.span,

@@ -22,8 +22,8 @@
 use petgraph::Direction;
 use petgraph::visit::EdgeRef;
 
-use crate::model::graph::FlowNode;
-use crate::model::process::Process;
+use crate::model::graph::{FlowKind, FlowNode};
+use crate::model::process::{LoopId, Process, StepId};
 use crate::model::spec::GatewayKind;
 use crate::net::petri::{Marking, PetriNet, Place, PlaceIdx, Transition};
 
@@ -109,7 +109,7 @@ pub fn compile(process: &Process) -> PetriNet {
     for e in g.edge_references() {
         let (from, to) = (edge_source[e.id().index()], edge_target[e.id().index()]);
         if let (Some(from), Some(to)) = (from, to) {
-            b.transition(format!("{}>{}", name(e.source()), name(e.target())), None, vec![from], vec![to]);
+            b.transition(edge_id(&name(e.source()), &name(e.target())), None, vec![from], vec![to]);
         }
     }
     let sink = b.place("sink".to_owned());
@@ -125,4 +125,36 @@ pub fn compile(process: &Process) -> PetriNet {
     let mut final_marking = Marking::empty(b.places.len());
     final_marking.0[sink.0 as usize] = 1;
     PetriNet { places: b.places, transitions: b.transitions, initial, final_marking }
+}
+
+/// The id of the silent transition of the flow or loop `x -> y`.
+fn edge_id(x: &str, y: &str) -> String {
+    format!("{x}>{y}")
+}
+
+/// For each transition of `net` (compiled from `process` by [`compile`]), the designed loop it
+/// takes, if it is one: the silent transition `from>to` of a `loops:` entry. O(transitions +
+/// loops).
+pub fn loop_transitions(process: &Process, net: &PetriNet) -> Vec<Option<LoopId>> {
+    let g = &process.graph.graph;
+    let ids: Vec<(String, LoopId)> = g
+        .edge_references()
+        .filter_map(|e| match *e.weight() {
+            FlowKind::Loop(l) => {
+                let designed = &process.loops[l.0 as usize];
+                Some((edge_id(&process.step(designed.from).id, &process.step(designed.to).id), l))
+            }
+            FlowKind::Flow => None,
+        })
+        .collect();
+    net.transitions
+        .iter()
+        .map(|t| if t.label.is_some() { None } else { ids.iter().find(|(id, _)| *id == t.id).map(|&(_, l)| l) })
+        .collect()
+}
+
+/// For each transition of `net` compiled from `process`, the step it stands for (visible
+/// transitions are labelled with step ids). O(transitions x steps).
+pub fn step_transitions(process: &Process, net: &PetriNet) -> Vec<Option<StepId>> {
+    net.transitions.iter().map(|t| t.label.as_deref().and_then(|l| process.step_id(l))).collect()
 }

@@ -18,6 +18,6 @@ pub mod population;
 pub mod replay;
 pub mod rng;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod walk;
 pub mod writer;

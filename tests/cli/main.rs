@@ -1,6 +1,7 @@
 //! The integration tests: one binary that drives the real `flowaudit` executable.
 
 mod check;
+mod department;
 mod export;
 mod harness;
 mod logs;

@@ -1,0 +1,9 @@
+//! Domain figures built on the alignments: the department view's walk over tickets, repeat
+//! complaints, the hotline's KPIs and the complaint rate.
+
+pub mod complaint_rate;
+pub mod kpi;
+#[cfg(test)]
+mod properties;
+pub mod repeat;
+pub mod view;

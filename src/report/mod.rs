@@ -1,0 +1,5 @@
+//! Reports: the figures of a check for people (text) and tools (JSON), names resolved in the
+//! process's language.
+
+pub mod data_quality;
+pub mod department;
