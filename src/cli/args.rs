@@ -39,9 +39,11 @@ pub enum Command {
 pub enum LogCommand {
     /// Cases, events, variants, activities with counts, time span and row accounting of a log.
     Stats(LogStatsArgs),
-    /// Write a log profile for review: the columns recognised, and for every activity label and
-    /// department name that the process's names and aliases do not cover, the most similar step or
-    /// role with its score (labels with nothing similar enough are left as commented `?` lines).
+    /// Write a log profile for review, with the most similar step or role for each unmapped label.
+    ///
+    /// The profile holds the columns recognised and, for every activity label and department name
+    /// the process's names and aliases do not cover, the most similar step or role with its score
+    /// as a comment; labels with nothing similar enough are left as commented `?` lines.
     SuggestProfile(SuggestProfileArgs),
 }
 

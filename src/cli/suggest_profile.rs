@@ -29,7 +29,8 @@ pub fn run(args: &SuggestProfileArgs, out: &mut impl Write) -> anyhow::Result<Ex
     let suggested = suggest::suggest(&read.log, &process, profile.as_ref()).map_err(|diags| {
         let text = profile.as_ref().map(|p| p.text.as_str());
         let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
-        anyhow::anyhow!("the log profile maps labels to steps or roles `{}` does not have", process.id)
+        let file = profile.as_ref().map_or("", |p| p.file.as_str());
+        anyhow::anyhow!("the log profile {file} does not fit process `{}`", process.id)
     })?;
     let log_file = args.log.log.display().to_string();
     let (columns, xes) = match &read.source {

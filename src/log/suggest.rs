@@ -33,7 +33,7 @@
 //! flows, loops excluded, over the deepest step's: alternatives such as the maintenance and
 //! construction branches share one depth, which an index in a topological order would not). A
 //! role is preferred by the share of the department's events whose step it owns (by the current
-//! mapping and the placed suggestions). Left ties go to the candidate written first.
+//! mapping and the placed suggestions). Remaining ties go to the candidate written first.
 //!
 //! ## Cost
 //!
@@ -59,6 +59,7 @@ use unicode_width::UnicodeWidthStr as _;
 
 use crate::log::department::Departments;
 use crate::log::event_log::EventLog;
+use crate::log::intern::Sym;
 use crate::log::mapping::{ActivityMapping, LabelIndex};
 use crate::log::options::Encoding;
 use crate::log::profile::{LabelMapping, Profile};
@@ -297,6 +298,7 @@ pub fn mean_positions(log: &EventLog) -> Vec<f64> {
             count[a.index()] += 1;
         }
     }
+    // `ratio(n, 1)` is `n` as a float.
     sum.iter().zip(&count).map(|(s, &n)| if n == 0 { 0.5 } else { s / ratio(n, 1) }).collect()
 }
 
@@ -323,8 +325,8 @@ pub fn design_positions(process: &Process) -> Vec<f64> {
             }
         }
     }
-    let steps = process.steps.len().min(n);
-    let deepest = depth[..steps].iter().copied().max().unwrap_or(0);
+    // Node `i` is step `i` (gateways follow), so the steps' depths are the first ones.
+    let deepest = depth.iter().take(process.steps.len()).copied().max().unwrap_or(0);
     (0..process.steps.len()).map(|i| ratio(depth.get(i).copied().unwrap_or(0), deepest)).collect()
 }
 
@@ -336,7 +338,8 @@ fn by_events_then_label<T>(key: impl Fn(&T) -> (u64, &str)) -> impl Fn(&T, &T) -
     }
 }
 
-/// Whether `label` is one `explicit` entries map (exactly, or ignoring case and spaces).
+/// An index of `explicit` entries' labels alone: whether a label is one of them (exactly, or
+/// ignoring case and spaces), which tells labels the profile maps from those the model's own do.
 fn explicit_index(explicit: &[LabelMapping]) -> LabelIndex<()> {
     LabelIndex::new(explicit.iter().map(|m| (m.label.value.clone(), ())).collect(), Vec::new())
 }
@@ -422,7 +425,7 @@ fn role_section(
     log: &EventLog,
     process: &Process,
     departments: &Departments,
-    column: &[crate::log::intern::Sym],
+    column: &[Sym],
     step_of: &[Option<StepId>],
     explicit: &LabelIndex<()>,
 ) -> Section {
@@ -448,7 +451,7 @@ fn role_section(
     }
     let roles: Vec<Candidate<'_>> = process.roles.iter().map(|r| Candidate::new(&r.id, r.labels())).collect();
     for (&v, &(n, e)) in &events {
-        let label = log.values.resolve(crate::log::intern::Sym(v)).to_owned();
+        let label = log.values.resolve(Sym(v)).to_owned();
         if let Some(own) = owned.get(&v) {
             let total = usize::try_from(n).unwrap_or(usize::MAX);
             let share = |i: usize| ratio(usize::try_from(own[i]).unwrap_or(usize::MAX), total);

@@ -7,5 +7,6 @@ mod harness;
 mod logs;
 mod map;
 mod simulate;
+mod suggest_profile;
 mod validate;
 mod xes;
