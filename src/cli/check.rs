@@ -245,7 +245,11 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         }
         CheckFormat::Text => {
             let allow = c.allowed.as_ref().zip(args.audit.allow.as_deref());
-            write_text(out, &c.name, &log_name, result, allow)?;
+            let step_name = |id: &str| match c.process.as_ref().and_then(|p| p.step_id(id).map(|s| p.step(s))) {
+                Some(step) if step.display(c.zh) != id => format!("{} ({id})", step.display(c.zh)),
+                _ => id.to_owned(),
+            };
+            write_text(out, &c.name, &log_name, result, allow, step_name)?;
             data_quality::write_text(out, &c.quality)?;
             match &department {
                 Some(d) => department_report::write_text(out, d)?,
@@ -275,6 +279,7 @@ fn write_text(
     log: &str,
     r: &CheckResult,
     allow: Option<(&Allowed, &Path)>,
+    step_name: impl Fn(&str) -> String,
 ) -> std::io::Result<()> {
     let s = &r.summary;
     writeln!(out, "{log} against {process} (optimal alignments)")?;
@@ -309,17 +314,19 @@ fn write_text(
         "  not computed       {} tickets (over the state budget or time limit; counted in the rate's denominator)",
         s.not_computed
     )?;
-    for (title, map, part) in [
-        ("most skipped steps", &s.skipped, &s.allowed.skipped),
-        ("most unexpected steps", &s.unexpected, &s.allowed.unexpected),
+    // Skipped steps are the process's (named in its language); unexpected events the log's labels.
+    for (title, map, part, skipped) in [
+        ("most skipped steps", &s.skipped, &s.allowed.skipped, true),
+        ("most unexpected steps", &s.unexpected, &s.allowed.unexpected, false),
     ] {
         let v = ranked(map);
         if !v.is_empty() {
             writeln!(out, "\n{title} (tickets x times)")?;
             for (step, n) in v.into_iter().take(10) {
+                let name = if skipped { step_name(step) } else { step.clone() };
                 match part.get(step) {
-                    Some(k) => writeln!(out, "  {n:>8}  {step}  ({k} allow-listed)")?,
-                    None => writeln!(out, "  {n:>8}  {step}")?,
+                    Some(k) => writeln!(out, "  {n:>8}  {name}  ({k} allow-listed)")?,
+                    None => writeln!(out, "  {n:>8}  {name}")?,
                 }
             }
         }

@@ -9,7 +9,7 @@ use crate::cli::args::{CheckFormat, LoopsArgs};
 use crate::cli::check::{Checked, checked};
 use crate::cli::exit::Exit;
 use crate::model::process::StepId;
-use crate::report::department::{Names, PairRow, StepLoops};
+use crate::report::department::{Names, PairRow, StepLoops, hours};
 
 /// One ticket among the worst.
 #[derive(Debug, Serialize)]
@@ -32,11 +32,6 @@ struct LoopsReport {
     tickets: Vec<WorstTicket>,
     steps: Vec<StepLoops>,
     department_pairs: Vec<PairRow>,
-}
-
-#[expect(clippy::cast_precision_loss, reason = "microseconds of a month are far below 2^52")]
-fn hours(us: i64) -> f64 {
-    us as f64 / 3_600_000_000.0
 }
 
 /// Runs `loops`.

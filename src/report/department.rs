@@ -24,8 +24,9 @@ fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
+/// Microseconds as decimal hours.
 #[expect(clippy::cast_precision_loss, reason = "microseconds of a month are far below 2^52")]
-fn hours(us: i64) -> f64 {
+pub fn hours(us: i64) -> f64 {
     us as f64 / 3_600_000_000.0
 }
 

@@ -281,6 +281,8 @@ fn unmapped_labels_warn_and_nets_have_no_department_view() {
     assert!(out.stderr.contains("flowaudit log suggest-profile --log"), "{}", out.stderr);
     assert!(out.stdout.contains("unmapped events"), "{}", out.stdout);
     assert!(out.stdout.contains("后台专家诊断"), "the most frequent unmapped labels are named");
+    let only = json(&["check", "--log", SAMPLE, "--process", "complaint-linear", "--conformance-only"]);
+    assert!(only.get("handoffs").is_none() && only.get("conformance_rate").is_some());
     let net = json(&["check", "--log", SAMPLE, "--process", "tests/fixtures/nets/receipt_imf20.pnml"]);
     assert!(net.get("handoffs").is_none() && net.get("loopbacks").is_none());
     assert_eq!(net["data_quality"]["unmapped_events"], Value::Null);
