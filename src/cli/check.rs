@@ -184,8 +184,7 @@ pub fn checked(args: &AuditArgs) -> anyhow::Result<Checked> {
         process.as_ref().zip(mapping.as_ref()).map(|(p, m)| m.summary(log, p).unmapped),
         depts.as_ref().map(|d| d.unmapped(log)).unwrap_or_default(),
     );
-    let log_name = args.log.log.display().to_string();
-    for w in quality.warnings(&log_name, &args.process) {
+    for w in quality.warnings(&log_input::reading_flags(&args.log), &args.process) {
         eprintln!("warning: {w}");
     }
     let bar = Bar::default();

@@ -1,6 +1,7 @@
 //! Resolving the shared log flags into [`ReadOptions`] and reading the log, with `--rejects`.
 
 use std::fs::File;
+use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 
 use anyhow::Context;
@@ -52,6 +53,44 @@ pub fn departments(log: &EventLog, process: &Process, profile: Option<&Profile>)
         let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &diags, |_| text);
         anyhow::anyhow!("the log profile maps departments to roles `{}` does not have", process.id)
     })
+}
+
+/// The reading flags the user gave, as they would be typed again (`--log FILE` first): for hints
+/// that name a command to run next.
+pub fn reading_flags(args: &LogArgs) -> String {
+    let quote = |s: &str| {
+        if s.is_empty() || s.contains([' ', '"', '\'', '$', '`', '\\']) {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = format!("--log {}", quote(&args.log.display().to_string()));
+    let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    for (flag, value) in [
+        ("--mapping", path(&args.mapping)),
+        ("--case", args.case.clone()),
+        ("--activity", args.activity.clone()),
+        ("--timestamp", args.timestamp.clone()),
+        ("--role", args.role.clone()),
+        ("--resource", args.resource.clone()),
+        ("--lifecycle-column", args.lifecycle_column.clone()),
+        ("--customer", args.customer.clone()),
+        ("--tier", args.tier.clone()),
+        ("--class", args.class.clone()),
+        ("--channel", args.channel.clone()),
+        ("--business", args.business.clone()),
+        ("--delimiter", args.delimiter.clone()),
+        ("--encoding", args.encoding.clone()),
+        ("--timezone", args.timezone.clone()),
+        ("--timestamp-format", args.timestamp_format.clone()),
+        ("--lifecycle", args.lifecycle.clone()),
+    ] {
+        if let Some(v) = value {
+            let _ = write!(out, " {flag} {}", quote(&v));
+        }
+    }
+    out
 }
 
 /// The read options the flags ask for, laid over the profile's.

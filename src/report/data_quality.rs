@@ -70,14 +70,14 @@ impl DataQuality {
         }
     }
 
-    /// The warnings `check` prints on standard error, each naming its fix; `log` and `process`
-    /// are as the user gave them.
-    pub fn warnings(&self, log: &str, process: &str) -> Vec<String> {
+    /// The warnings `check` prints on standard error, each naming its fix; `log_flags` (the
+    /// reading flags, `--log FILE ...`) and `process` are as the user gave them.
+    pub fn warnings(&self, log_flags: &str, process: &str) -> Vec<String> {
         let mut w = Vec::new();
         if let Some(share) = self.unmapped_share.filter(|&s| s > UNMAPPED_WARNING) {
             w.push(format!(
                 "{:.1} % of the events ({} of {}) have labels that map to no step of `{process}`, so the figures describe the labels more than the tickets; \
-                 run `flowaudit log suggest-profile --log {log} --process {process} -o profile.yaml`, review it, and check again with `--mapping profile.yaml`",
+                 run `flowaudit log suggest-profile {log_flags} --process {process} -o profile.yaml`, review it, and check again with `--mapping profile.yaml`",
                 100.0 * share,
                 self.unmapped_events.unwrap_or(0),
                 self.events

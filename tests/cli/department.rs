@@ -288,3 +288,46 @@ fn unmapped_labels_warn_and_nets_have_no_department_view() {
     assert_eq!(net["data_quality"]["unmapped_events"], Value::Null);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 18's first case: a GBK export whose labels and departments differ from the process's.
+/// `check` warns about the unmapped labels, the rejected rows and the unknown departments, and
+/// the command its warning names, run as written, gives a profile under which the tickets
+/// (all clean) conform and every department maps.
+#[test]
+fn the_gbk_export_warns_and_its_named_fix_works() {
+    let export = "tests/fixtures/logs/gbk-export/export.csv.gz";
+    let read = ["--encoding", "gbk", "--timezone", "Asia/Shanghai"];
+    let args: Vec<&str> =
+        ["check", "--log", export].into_iter().chain(read).chain(["--process", "complaint-linear"]).collect();
+    let out = Flowaudit::new(&args).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 3, "{}", out.stderr);
+    assert!(warnings[1].contains("5 of 1750 rows were rejected"), "{}", warnings[1]);
+    assert!(warnings[2].contains("一线客服中心"), "{}", warnings[2]);
+    assert!(out.stdout.contains("conformance rate   0.00 %"), "{}", out.stdout);
+    // The command the first warning names, with the profile written to a scratch directory.
+    let named = warnings[0].split('`').nth(3).expect("a command in backquotes");
+    assert!(named.starts_with("flowaudit log suggest-profile --log ") && named.contains("--encoding gbk"), "{named}");
+    let dir = scratch("gbk");
+    let profile = dir.join("profile.yaml");
+    let suggest: Vec<String> = named
+        .split(' ')
+        .skip(1)
+        .map(|a| if a == "profile.yaml" { profile.display().to_string() } else { a.to_owned() })
+        .collect();
+    let out = Flowaudit::new(&suggest).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mapped: Vec<String> =
+        args.iter().map(|a| (*a).to_owned()).chain(["--mapping".to_owned(), profile.display().to_string()]).collect();
+    let out = Flowaudit::new(mapped.iter().chain(&["--format".to_owned(), "json".to_owned()])).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["conformance_rate"], 1.0);
+    assert_eq!(v["data_quality"]["unmapped_events"], 0);
+    assert_eq!(v["data_quality"]["unmapped_departments"].as_array().unwrap().len(), 0);
+    assert_eq!(v["organisational_conformance"]["rate"], 1.0);
+    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "only the rejected rows are left to warn about: {}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
