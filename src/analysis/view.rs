@@ -25,6 +25,9 @@ use crate::model::process::{Process, StepId};
 use crate::net::compile::{loop_transitions, step_transitions};
 use crate::net::petri::PetriNet;
 
+/// States the search for the shortest run of a process's net may settle.
+const MAIN_PATH_BUDGET: u64 = 1_000_000;
+
 /// What the walk needs besides the log and its alignments.
 #[derive(Debug, Clone, Copy)]
 pub struct ViewOptions<'a> {
@@ -132,8 +135,11 @@ pub fn department_view(
         .collect();
     let role_of = |d: Dept| depts.role(d);
     let owner = |s: StepId| process.step(s).role;
-    let escalation_channels: Vec<bool> = {
-        let wanted = process.escalation.as_ref().map_or(&[][..], |e| &e.channels[..]);
+    // Which values are escalation channels (empty when the process names none).
+    let wanted = process.escalation.as_ref().map_or(&[][..], |e| &e.channels[..]);
+    let escalation_channels: Vec<bool> = if wanted.is_empty() {
+        Vec::new()
+    } else {
         log.values.iter().map(|(_, v)| wanted.iter().any(|w| w == v)).collect()
     };
     let mut handoffs = HandoffFigures::default();
@@ -164,7 +170,7 @@ pub fn department_view(
             kpis: kpis.ticket(
                 &ev_steps,
                 &ev_depts,
-                channel.is_some_and(|c| escalation_channels[c.index()]),
+                channel.is_some_and(|c| escalation_channels.get(c.index()).copied().unwrap_or(false)),
                 role_of,
                 &process.closed_loop,
             ),
@@ -173,7 +179,7 @@ pub fn department_view(
     }
     let repeats = repeats(log, options.repeat_days);
     let link = link(&per_ticket, &repeats);
-    let main_path = main_path(process, net, check)?;
+    let main_path = main_path(process, net)?;
     Ok(DepartmentView {
         source: depts.source,
         handoffs,
@@ -209,9 +215,9 @@ fn link(rows: &[TicketRow], repeats: &RepeatFigures) -> Link {
 
 /// The shortest run's steps (the alignment of the empty trace) and the hand-offs of their
 /// owners.
-fn main_path(process: &Process, net: &PetriNet, check: &CheckResult) -> Result<MainPath, AlignError> {
-    let budget = check.per_variant.iter().filter_map(|r| r.alignment.as_ref()).map(|a| a.states).max().unwrap_or(0);
-    let empty = Aligner::new(net, budget.max(1_000_000)).align(&[])?;
+fn main_path(process: &Process, net: &PetriNet) -> Result<MainPath, AlignError> {
+    // A process's net is small: its shortest run takes a few hundred states.
+    let empty = Aligner::new(net, MAIN_PATH_BUDGET).align(&[])?;
     let step_of = step_transitions(process, net);
     let steps: Vec<StepId> =
         empty.moves.iter().filter_map(|m| if let Move::Model(t) = *m { step_of[t.0 as usize] } else { None }).collect();

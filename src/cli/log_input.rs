@@ -1,7 +1,7 @@
 //! Resolving the shared log flags into [`ReadOptions`] and reading the log, with `--rejects`.
 
-use std::fs::File;
 use std::fmt::Write as _;
+use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use anyhow::Context;

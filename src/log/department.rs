@@ -118,12 +118,13 @@ impl Departments {
         let mut d = Departments {
             source: DeptSource::StepOwner,
             roles: n_roles,
-            by_value: vec![Dept::NONE; log.values.len()],
-            by_resource: vec![Dept::NONE; log.values.len()],
+            by_value: Vec::new(),
+            by_resource: Vec::new(),
             unmapped: Vec::new(),
         };
         if let Some(column) = &log.events.role {
             d.source = DeptSource::RoleColumn;
+            d.by_value = vec![Dept::NONE; log.values.len()];
             let labels = process
                 .roles
                 .iter()
@@ -149,6 +150,7 @@ impl Departments {
             if d.source == DeptSource::StepOwner {
                 d.source = DeptSource::Resource;
             }
+            d.by_resource = vec![Dept::NONE; log.values.len()];
             let (exact, mut prefixes): (Vec<_>, Vec<_>) =
                 fixed_resources.into_iter().partition(|(label, _)| !label.ends_with('*'));
             // The longest pattern first, so that `expert-1*` wins over `expert-*`.
@@ -172,14 +174,15 @@ impl Departments {
 
     /// The department of event `e`, whose step is `step`.
     pub fn of_event(&self, log: &EventLog, e: usize, step: Option<StepId>, process: &Process) -> Dept {
+        // A table is empty when its column is absent or unused (no `resources:`).
         let value = |c: &Option<Vec<Sym>>, table: &[Dept]| {
-            c.as_ref().map(|c| c[e]).filter(|v| v.is_some()).map_or(Dept::NONE, |v| table[v.index()])
+            c.as_ref().map(|c| c[e]).filter(|v| v.is_some()).and_then(|v| table.get(v.index()).copied())
         };
         match self.source {
             DeptSource::StepOwner => step.map_or(Dept::NONE, |s| Dept(process.step(s).role.0)),
             DeptSource::RoleColumn | DeptSource::Resource => {
-                let d = value(&log.events.role, &self.by_value);
-                if d.is_some() { d } else { value(&log.events.resource, &self.by_resource) }
+                let d = value(&log.events.role, &self.by_value).unwrap_or(Dept::NONE);
+                if d.is_some() { d } else { value(&log.events.resource, &self.by_resource).unwrap_or(Dept::NONE) }
             }
         }
     }
