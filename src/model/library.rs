@@ -108,11 +108,16 @@ pub fn resolve_process(arg: &str, dir: &Path) -> Result<PathBuf, ResolveError> {
 }
 
 /// The YAML files of a directory (process files and the touchpoint map), sorted by name.
+/// Files of a process directory that are not processes: the touchpoint map is loaded apart, and
+/// these configure other parts (time limits, customer grading, benchmark values).
+pub const NOT_PROCESSES: [&str; 3] = ["time-limits.yaml", "grading.yaml", "benchmarks.yaml"];
+
 fn process_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|p| !p.file_name().is_some_and(|n| NOT_PROCESSES.iter().any(|x| n == *x)))
         .collect();
     files.sort();
     Ok(files)
