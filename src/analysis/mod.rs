@@ -1,8 +1,10 @@
 //! Domain figures built on the alignments: the department view's walk over tickets, repeat
 //! complaints, the hotline's KPIs and the complaint rate.
 
+pub mod bottleneck;
 pub mod complaint_rate;
 pub mod kpi;
+
 #[cfg(test)]
 mod properties;
 pub mod repeat;

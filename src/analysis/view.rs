@@ -21,6 +21,7 @@ use crate::conformance::loopback::{LoopNet, LoopbackFigures, Position, TicketLoo
 use crate::conformance::organisation::OrganisationFigures;
 use crate::log::department::{Departments, Dept, DeptSource};
 use crate::log::event_log::EventLog;
+use crate::log::mapping::activity_ids;
 use crate::model::process::{Process, StepId};
 use crate::net::compile::{loop_transitions, step_transitions};
 use crate::net::petri::PetriNet;
@@ -100,8 +101,8 @@ pub struct DepartmentView {
     pub complaint_rate: Option<Vec<ChannelRate>>,
     /// Per ticket, in case order.
     pub per_ticket: Vec<TicketRow>,
-    /// The activity id of each log activity (by `Sym` index): its step's index when it maps to
-    /// one, else the number of steps plus the activity's `Sym` index.
+    /// The activity id of each log activity (by `Sym` index; see
+    /// [`crate::log::mapping::activity_ids`]).
     pub activity_id: Vec<u32>,
 }
 
@@ -119,8 +120,7 @@ pub fn department_view(
     options: &ViewOptions<'_>,
 ) -> Result<DepartmentView, AlignError> {
     let steps = process.steps.len();
-    let u32_of = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let activity_id: Vec<u32> = step_of.iter().enumerate().map(|(a, s)| s.map_or(u32_of(steps + a), |s| s.0)).collect();
+    let activity_id = activity_ids(step_of, steps);
     let loop_from: Vec<StepId> = process.loops.iter().map(|l| l.from).collect();
     let loop_net = LoopNet::new(step_transitions(process, net), &loop_transitions(process, net), &loop_from, steps);
     let classified: Vec<Vec<Position>> = check

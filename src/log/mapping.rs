@@ -49,6 +49,14 @@ pub struct MappingSummary {
     pub steps_not_seen: Vec<String>,
 }
 
+/// The activity id of each log activity (by `Sym` index) that the department view and the
+/// bottlenecks count by: its step's index when it maps to one, else the number of steps plus the
+/// activity's `Sym` index (so an unmapped label is an activity of its own).
+pub fn activity_ids(step_of: &[Option<StepId>], steps: usize) -> Vec<u32> {
+    let u32_of = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    step_of.iter().enumerate().map(|(a, s)| s.map_or(u32_of(steps + a), |s| s.0)).collect()
+}
+
 /// `s` with case and repeated spaces ignored: the second, looser way a label matches.
 fn loose(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()

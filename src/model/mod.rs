@@ -12,6 +12,7 @@ pub mod process;
 #[cfg(test)]
 mod properties;
 pub mod spec;
+pub mod time_limits;
 pub mod touchpoint;
 pub mod validate;
 pub mod yaml;
