@@ -3,6 +3,10 @@
 
 pub mod bottleneck;
 pub mod complaint_rate;
+pub mod grading;
+pub mod grading_input;
+#[cfg(test)]
+mod grading_properties;
 pub mod kpi;
 
 #[cfg(test)]

@@ -32,6 +32,15 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
     Simulate(SimulateArgs),
+    /// Grade customers into five tiers (five-star .. one-star) by ARPU x tenure coefficient (seed 000).
+    ///
+    /// Thresholds are the values at the 5/15/30/70 % cut points of the ranked customers, rounded
+    /// half up to a multiple of 10 (definitions and a worked example in docs/grading.md). ARPU is the mean monthly bill of the 12 months before --month (from the joining month for
+    /// 6-11 months of tenure; months without a bill count as 0), half up to whole yuan. Customers
+    /// with less tenure than the rules' first band (6 months) are listed as ungraded. A customer
+    /// listed more than once keeps the highest grade. Bad rows are rejected with `file:line` and
+    /// reason and counted (--strict: exit 2).
+    Grade(GradeArgs),
 }
 
 /// `flowaudit log ...`.
@@ -340,4 +349,47 @@ pub struct MapArgs {
     /// Exit with 1 when the matrix has these (repeat or separate with commas).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub fail_on: Vec<MapFailOn>,
+}
+
+/// Output formats of `grade`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GradeFormat {
+    /// A summary: what was read, thresholds, customers and share per tier, ungraded, rejected.
+    Text,
+    /// Everything: month, rules, thresholds and cut points, counts, ungraded, rejected, grades.
+    Json,
+    /// One row per customer: `customer_id,tenure_months,arpu,coefficient,value,stars`.
+    Csv,
+}
+
+/// `flowaudit grade`.
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    /// Customers: CSV with the header `customer_id,joined`; `joined` is YYYY-MM-DD, YYYY/MM/DD or
+    /// YYYY-MM. A customer id on several rows (several numbers, a re-join) keeps its highest grade.
+    #[arg(long, value_name = "FILE")]
+    pub customers: PathBuf,
+    /// Monthly bills: CSV with the header `customer_id,month,amount`; `month` is YYYY-MM (or
+    /// YYYY/MM, YYYYMM), `amount` in yuan with at most two decimals. Rows of one customer-month
+    /// are summed.
+    #[arg(long, value_name = "FILE")]
+    pub bills: PathBuf,
+    /// The month being graded (YYYY-MM); its ARPU window is the 12 months before it.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// The grading rules: cut-point shares and the tenure coefficient table.
+    #[arg(long, default_value = "processes/grading.yaml", value_name = "FILE")]
+    pub rules: PathBuf,
+    /// Where to write the output (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GradeFormat::Text)]
+    pub format: GradeFormat,
+    /// Write every rejected row (file, line, reason, `customer_id`, detail) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Fail (exit 2, nothing written but --rejects) if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
 }

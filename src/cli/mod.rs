@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod exit;
 mod export;
+mod grade;
 mod log_input;
 mod log_stats;
 mod loops;

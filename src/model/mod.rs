@@ -5,6 +5,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod duration;
 pub mod flow;
+pub mod grading_rules;
 pub mod graph;
 pub mod library;
 pub mod parallel;

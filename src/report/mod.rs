@@ -3,3 +3,4 @@
 
 pub mod data_quality;
 pub mod department;
+pub mod grading;

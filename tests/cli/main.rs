@@ -3,6 +3,7 @@
 mod check;
 mod department;
 mod export;
+mod grade;
 mod harness;
 mod logs;
 mod map;
