@@ -4,7 +4,8 @@
 //! over it (see [`cli::run`]).
 //!
 //! - [`model`]: process definitions in YAML, their validation with `file:line:column`, the process
-//!   graph (petgraph) and the business x channel touchpoint map.
+//!   graph (petgraph), the business x channel touchpoint map and working calendars (hours, public
+//!   holidays, make-up working days) with exact working-time arithmetic.
 //! - [`log`]: ticket event logs: streaming CSV and XES readers, interning, row accounting,
 //!   timestamps, log profiles, activity mapping and variants.
 //! - [`net`]: Petri nets and PNML import.

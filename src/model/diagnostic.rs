@@ -110,6 +110,14 @@ pub enum Code {
     BlindSpot,
     /// A business x channel cell mapped to more than one process.
     DuplicateTouchpoint,
+    /// A range (of dates, or a working interval) that ends before it starts.
+    ReversedRange,
+    /// Working intervals of one day that overlap or are out of order.
+    OverlappingHours,
+    /// A date that a calendar both gives off and has worked, or works two ways.
+    DateConflict,
+    /// A date a calendar lists twice, or a make-up working day already worked with those hours.
+    DuplicateDate,
 }
 
 impl Code {
@@ -143,6 +151,10 @@ impl Code {
             Code::UnusedRole => "unused-role",
             Code::BlindSpot => "blind-spot",
             Code::DuplicateTouchpoint => "duplicate-touchpoint",
+            Code::ReversedRange => "reversed-range",
+            Code::OverlappingHours => "overlapping-hours",
+            Code::DateConflict => "date-conflict",
+            Code::DuplicateDate => "duplicate-date",
         }
     }
 }

@@ -1,6 +1,8 @@
-//! Process models: the YAML format, its validation with `file:line:column`, the process graph and
-//! the touchpoint map.
+//! Process models: the YAML format, its validation with `file:line:column`, the process graph, the
+//! touchpoint map and the working calendars time limits are counted on.
 
+pub mod calendar;
+pub mod calendar_file;
 pub mod decode;
 pub mod diagnostic;
 pub mod duration;
@@ -16,4 +18,5 @@ pub mod spec;
 pub mod time_limits;
 pub mod touchpoint;
 pub mod validate;
+pub mod working_time;
 pub mod yaml;

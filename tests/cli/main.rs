@@ -1,5 +1,6 @@
 //! The integration tests: one binary that drives the real `flowaudit` executable.
 
+mod calendar;
 mod check;
 mod department;
 mod export;
