@@ -28,6 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// The worst loop-backs of a log: tickets, steps and department pairs that bounce back most.
     Loops(LoopsArgs),
+    /// Time limits by customer tier and problem class on working calendars, the early warning of
+    /// open tickets, and the bottlenecks where tickets wait.
+    Sla(SlaArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -239,6 +242,50 @@ pub struct LoopsArgs {
     /// Rows per list.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// `flowaudit sla`.
+#[derive(Debug, clap::Args)]
+pub struct SlaArgs {
+    /// How to read the log.
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The process: an id from the process directory or a process file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory: processes, `time-limits.yaml` and `calendars/`.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// The time limits (default: `time-limits.yaml` of the process directory).
+    #[arg(long, value_name = "FILE")]
+    pub limits: Option<PathBuf>,
+    /// Count every limit on this calendar (a calendar file) instead of each rule's own.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+    /// Measure open tickets up to this time (RFC 3339, or naive in the log's time zone; default:
+    /// the log's last event).
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Share of its limit from which an open ticket is at risk.
+    #[arg(long, default_value_t = 0.8, value_name = "SHARE")]
+    pub warn_at: f64,
+    /// Customer grades (`flowaudit grade --format csv`: `customer_id,...,stars`) for tickets whose
+    /// log has no tier, joined on the customer id.
+    #[arg(long, value_name = "FILE")]
+    pub grades: Option<PathBuf>,
+    /// Write one row per ticket and limit
+    /// (`case_id,tier,class,calendar,elapsed_hours,limit_hours,met,over_hours,share_used,measure,rule,open,due`).
+    #[arg(long, value_name = "FILE.csv")]
+    pub per_ticket: Option<PathBuf>,
+    /// Rows per list in the text output (breaches, warnings, bottlenecks) and in the JSON lists.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Language of step and department names (default: Chinese when the process has Chinese names).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,

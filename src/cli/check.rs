@@ -15,7 +15,7 @@ use crate::analysis::complaint_rate::Contacts;
 use crate::analysis::view::{DepartmentView, ViewOptions, department_view};
 use crate::cli::args::{AuditArgs, CheckArgs, CheckFormat, Lang};
 use crate::cli::exit::Exit;
-use crate::cli::{log_input, process_arg};
+use crate::cli::{log_input, process_arg, sla};
 use crate::conformance::allow::{AllowList, Allowed};
 use crate::conformance::check::{CheckOptions, CheckResult, Progress, check};
 use crate::conformance::deviation::DeviationPattern;
@@ -32,6 +32,7 @@ use crate::net::petri::PetriNet;
 use crate::net::pnml::read_pnml;
 use crate::report::data_quality::{self, DataQuality};
 use crate::report::department::{self as department_report, DepartmentReport, Names};
+use crate::report::sla::{self as sla_report, LimitSummary, tiers};
 
 /// A progress bar is drawn only for logs with more variants than this (and only on a terminal).
 const PROGRESS_MIN_VARIANTS: u64 = 200;
@@ -52,6 +53,8 @@ struct Report<'a> {
     rows_read: u64,
     rows_rejected: u64,
     data_quality: &'a DataQuality,
+    /// Compliance with the time limits, when the process directory has them.
+    time_limits: Option<&'a LimitSummary>,
     /// The department view (absent for a Petri net, which has no departments or designed loops).
     #[serde(flatten)]
     department: Option<&'a DepartmentReport>,
@@ -114,6 +117,8 @@ pub struct Checked {
     pub view: Option<(DepartmentView, Departments)>,
     /// Whether names are in Chinese.
     pub zh: bool,
+    /// Compliance with the process directory's time limits, when it has them.
+    pub limits: Option<LimitSummary>,
 }
 
 impl Checked {
@@ -206,7 +211,26 @@ pub fn checked(args: &AuditArgs) -> anyhow::Result<Checked> {
         Some(Lang::En) => false,
         None => process.as_ref().is_some_and(Process::prefers_zh),
     };
-    Ok(Checked { name, process, net, read, result, allowed, quality, view, zh })
+    let limits = match (&process, &mapping) {
+        (Some(p), Some(m)) if !args.conformance_only => time_limits(&args.processes, &read.log, p, &m.step_of)?,
+        _ => None,
+    };
+    Ok(Checked { name, process, net, read, result, allowed, quality, view, zh, limits })
+}
+
+/// The compliance summary of the directory's `time-limits.yaml` (none when it has no such file),
+/// open tickets measured to the log's last event.
+fn time_limits(
+    dir: &Path,
+    log: &EventLog,
+    process: &Process,
+    step_of: &[Option<crate::model::process::StepId>],
+) -> anyhow::Result<Option<LimitSummary>> {
+    let Some(setup) = sla::load_limits(dir, None, None)? else { return Ok(None) };
+    let tiers = tiers(log, None);
+    let as_of = log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last);
+    let figures = sla::sla_figures(&setup, log, process, step_of, &tiers, as_of, sla::DEFAULT_WARN_AT);
+    Ok(Some(LimitSummary::new(&figures, &setup.rules, as_of)))
 }
 
 /// Runs `check`: exit 1 when the conformance rate is below `--min-rate`, 2 on bad input.
@@ -237,6 +261,7 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
                 rows_read: c.read.accounting.rows_read,
                 rows_rejected: c.read.accounting.rows_rejected(),
                 data_quality: &c.quality,
+                time_limits: c.limits.as_ref(),
                 department: department.as_ref(),
             };
             serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -250,6 +275,9 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
             };
             write_text(out, &c.name, &log_name, result, allow, step_name)?;
             data_quality::write_text(out, &c.quality)?;
+            if let Some(l) = &c.limits {
+                sla_report::write_summary(out, l)?;
+            }
             match &department {
                 Some(d) => department_report::write_text(out, d)?,
                 None if args.audit.conformance_only => {}

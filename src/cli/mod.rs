@@ -13,6 +13,7 @@ mod map;
 mod process_arg;
 mod run;
 mod simulate;
+mod sla;
 mod suggest_profile;
 mod validate;
 

@@ -4,3 +4,4 @@
 pub mod data_quality;
 pub mod department;
 pub mod grading;
+pub mod sla;

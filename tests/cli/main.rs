@@ -9,6 +9,7 @@ mod harness;
 mod logs;
 mod map;
 mod simulate;
+mod sla;
 mod suggest_profile;
 mod validate;
 mod xes;
