@@ -29,6 +29,7 @@
 use std::collections::BTreeMap;
 
 use crate::log::event_log::{CaseIdx, EventLog};
+use crate::log::intern::Sym;
 use crate::log::timestamp::Time;
 use crate::model::calendar::Calendar;
 use crate::model::process::{Process, StepId};
@@ -45,6 +46,9 @@ pub struct SlaOptions<'a> {
     pub calendar: Option<&'a Calendar>,
     /// Each ticket's tier (1-5; 0 when unknown), by case index.
     pub tiers: &'a [u8],
+    /// Keep every (ticket, rule) in [`SlaFigures::limits`] (for the breach list, the early
+    /// warning and the per-ticket file); without it only the counts are kept.
+    pub keep_tickets: bool,
 }
 
 /// Why a ticket has no limit of a measure.
@@ -148,15 +152,16 @@ pub struct StepTally {
     pub limit: i64,
 }
 
-/// Compliance cell key: measure, rule, class, tier, opening month (`YYYY-MM` in the calendar's zone).
-pub type CellKey = (Measure, usize, String, u8, String);
+/// Compliance cell key: measure, rule, class (its `Sym` in `log.values`, [`Sym::NONE`] when the
+/// ticket has none), tier, opening month (`year * 100 + month` in the calendar's zone).
+pub type CellKey = (Measure, usize, Sym, u8, u32);
 
 /// Every ticket against its limits.
 #[derive(Debug, Clone, Default)]
 pub struct SlaFigures {
     /// The calendars used, by index (rule calendars in file order, or the one `--calendar`).
     pub calendars: Vec<Calendar>,
-    /// Every measured (ticket, rule), in case order then measure order.
+    /// Every measured (ticket, rule), in case order then measure order (when kept).
     pub limits: Vec<TicketLimit>,
     /// Compliance by measure, rule, class, tier and month.
     pub cells: BTreeMap<CellKey, Cell>,
@@ -172,10 +177,10 @@ pub struct SlaFigures {
     pub not_yet_opened: u64,
 }
 
-fn month_of(t: Time, calendar: &Calendar) -> String {
-    use chrono::TimeZone as _;
-    let secs = t.0.div_euclid(1_000_000);
-    calendar.zone.timestamp_opt(secs, 0).single().map_or_else(String::new, |dt| dt.format("%Y-%m").to_string())
+/// `year * 100 + month` of `t` in `calendar`'s zone (0 when out of range).
+fn month_of(t: Time, calendar: &Calendar) -> u32 {
+    use chrono::Datelike as _;
+    calendar.local_date(t).map_or(0, |d| u32::try_from(d.year()).unwrap_or(0) * 100 + d.month())
 }
 
 /// One ticket as it stood at `as_of`: the steps and times of its events up to then.
@@ -325,9 +330,8 @@ pub fn evaluate(
         end[n.index()] = true;
     }
     let mut f = SlaFigures { steps: vec![StepTally::default(); process.steps.len()], ..SlaFigures::default() };
-    let value = |col: &Option<Vec<crate::log::intern::Sym>>, c: CaseIdx| {
-        col.as_ref().map(|v| v[c.index()]).filter(|s| s.is_some()).map(|s| log.values.resolve(s))
-    };
+    let sym = |col: &Option<Vec<Sym>>, c: CaseIdx| col.as_ref().map_or(Sym::NONE, |v| v[c.index()]);
+    let value = |s: Sym| s.is_some().then(|| log.values.resolve(s));
     let (mut steps, mut times) = (Vec::new(), Vec::new());
     for case in log.case_indices() {
         f.tickets += 1;
@@ -350,24 +354,24 @@ pub fn evaluate(
             times: &times,
             open,
             tier: options.tiers.get(case.index()).copied().unwrap_or(0),
-            class: value(&log.cases.class, case),
-            channel: value(&log.cases.channel, case),
+            class: value(sym(&log.cases.class, case)),
+            channel: value(sym(&log.cases.channel, case)),
         };
         for measure in [Measure::Ticket, Measure::Until] {
             match ev.measure(&t, measure) {
                 Ok(limit) => {
                     let month = month_of(limit.opened, &ev.used[limit.calendar]);
-                    let cell = f
-                        .cells
-                        .entry((measure, limit.rule, t.class.unwrap_or("").to_owned(), t.tier, month))
-                        .or_default();
+                    let cell =
+                        f.cells.entry((measure, limit.rule, sym(&log.cases.class, case), t.tier, month)).or_default();
                     cell.tickets += 1;
                     match limit.outcome() {
                         Outcome::Met => cell.met += 1,
                         Outcome::Breached => cell.breached += 1,
                         Outcome::Open => cell.open += 1,
                     }
-                    f.limits.push(limit);
+                    if options.keep_tickets {
+                        f.limits.push(limit);
+                    }
                 }
                 Err(why) => *f.unlimited.entry((measure, why)).or_insert(0) += 1,
             }
@@ -484,7 +488,8 @@ mod tests {
         ]);
         let m = ActivityMapping::new(&log, p, &[], "").unwrap();
         let tiers: Vec<u8> = log.cases.tier.clone().unwrap();
-        let options = SlaOptions { as_of: Time(FRI_9 + 40 * H), warn_at: 0.8, calendar: None, tiers: &tiers };
+        let options =
+            SlaOptions { as_of: Time(FRI_9 + 40 * H), warn_at: 0.8, calendar: None, tiers: &tiers, keep_tickets: true };
         let f = evaluate(&log, p, &m.step_of, &rules, &calendars, &options);
         assert_eq!(calendars[1].usual_day_micros(), 8 * H);
         let of = |id: &str, measure: Measure| {
@@ -547,7 +552,8 @@ mod tests {
         ]);
         let m = ActivityMapping::new(&log, p, &[], "").unwrap();
         let tiers: Vec<u8> = log.cases.tier.clone().unwrap();
-        let options = SlaOptions { as_of: Time(FRI_9 + 18 * H), warn_at: 0.8, calendar: None, tiers: &tiers };
+        let options =
+            SlaOptions { as_of: Time(FRI_9 + 18 * H), warn_at: 0.8, calendar: None, tiers: &tiers, keep_tickets: true };
         let f = evaluate(&log, p, &m.step_of, &rules, &calendars, &options);
         let (at_risk, overdue) = f.warnings(0.8, &tiers);
         let ids: Vec<&str> = at_risk.iter().map(|t| log.case_id(t.case)).collect();

@@ -229,7 +229,7 @@ fn time_limits(
     let Some(setup) = sla::load_limits(dir, None, None)? else { return Ok(None) };
     let tiers = tiers(log, None);
     let as_of = log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last);
-    let figures = sla::sla_figures(&setup, log, process, step_of, &tiers, as_of, sla::DEFAULT_WARN_AT);
+    let figures = sla::sla_figures(&setup, log, process, step_of, &tiers, as_of, sla::DEFAULT_WARN_AT, false);
     Ok(Some(LimitSummary::new(&figures, &setup.rules, as_of)))
 }
 

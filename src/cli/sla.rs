@@ -135,8 +135,9 @@ pub fn sla_figures(
     tiers: &[u8],
     as_of: Time,
     warn_at: f64,
+    keep_tickets: bool,
 ) -> SlaFigures {
-    let options = SlaOptions { as_of, warn_at, calendar: setup.only.as_ref(), tiers };
+    let options = SlaOptions { as_of, warn_at, calendar: setup.only.as_ref(), tiers, keep_tickets };
     evaluate(log, process, step_of, &setup.rules, &setup.calendars, &options)
 }
 
@@ -161,7 +162,7 @@ pub fn run(args: &SlaArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let zone = log_input::options(&args.log, profile.as_ref())?.zone;
     let as_of = as_of(args.as_of.as_deref(), zone, log)?;
     let tiers = tiers(log, grades.as_ref());
-    let figures = sla_figures(&setup, log, &process, &mapping.step_of, &tiers, as_of, args.warn_at);
+    let figures = sla_figures(&setup, log, &process, &mapping.step_of, &tiers, as_of, args.warn_at, true);
     let b = bottlenecks(log, &process, &mapping.step_of, &depts);
     let zh = match args.lang {
         Some(Lang::Zh) => true,

@@ -363,22 +363,32 @@ impl SlaReport {
                 open: t.open,
             }
         };
-        let compliance = f
+        let mut keyed: Vec<(usize, ComplianceRow)> = f
             .cells
             .iter()
-            .map(|((measure, r, class, tier, month), c)| ComplianceRow {
-                measure: *measure,
-                rule: rule_id(*r),
-                class: class.clone(),
-                tier: *tier,
-                month: month.clone(),
-                tickets: c.tickets,
-                met: c.met,
-                breached: c.breached,
-                open: c.open,
-                rate: share(c.met, c.met + c.breached),
+            .map(|((measure, r, class, tier, month), c)| {
+                (
+                    *r,
+                    ComplianceRow {
+                        measure: *measure,
+                        rule: rule_id(*r),
+                        class: if class.is_some() { log.values.resolve(*class).to_owned() } else { String::new() },
+                        tier: *tier,
+                        month: format!("{:04}-{:02}", month / 100, month % 100),
+                        tickets: c.tickets,
+                        met: c.met,
+                        breached: c.breached,
+                        open: c.open,
+                        rate: share(c.met, c.met + c.breached),
+                    },
+                )
             })
             .collect();
+        // By measure, rule (file order), class name, tier, month.
+        keyed.sort_by(|(ra, a), (rb, b)| {
+            (a.measure, ra, &a.class, a.tier, &a.month).cmp(&(b.measure, rb, &b.class, b.tier, &b.month))
+        });
+        let compliance = keyed.into_iter().map(|(_, row)| row).collect();
         let summary = LimitSummary::new(f, input.rules, input.as_of);
         let breaches = f.breaches();
         let (at_risk, overdue) = f.warnings(input.warn_at, input.tiers);
