@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::analysis::complaint_rate::Contacts;
+use crate::analysis::limits::SlaOptions;
 use crate::analysis::view::{DepartmentView, ViewOptions, department_view};
 use crate::cli::args::{AuditArgs, CheckArgs, CheckFormat, Lang};
 use crate::cli::exit::Exit;
@@ -229,7 +230,9 @@ fn time_limits(
     let Some(setup) = sla::load_limits(dir, None, None)? else { return Ok(None) };
     let tiers = tiers(log, None);
     let as_of = log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last);
-    let figures = sla::sla_figures(&setup, log, process, step_of, &tiers, as_of, sla::DEFAULT_WARN_AT, false);
+    let options =
+        SlaOptions { as_of, warn_at: sla::DEFAULT_WARN_AT, calendar: None, tiers: &tiers, keep_tickets: false };
+    let figures = setup.evaluate(log, process, step_of, options);
     Ok(Some(LimitSummary::new(&figures, &setup.rules, as_of)))
 }
 

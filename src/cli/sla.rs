@@ -126,19 +126,19 @@ pub fn as_of(text: Option<&str>, zone: chrono_tz::Tz, log: &EventLog) -> anyhow:
         .map_err(|e| anyhow::anyhow!("--as-of `{text}`: {e}; write e.g. 2026-11-01T09:00:00+08:00"))
 }
 
-/// The figures `sla` and `check` print: the limits of every ticket of `log`.
-pub fn sla_figures(
-    setup: &LimitsSetup,
-    log: &EventLog,
-    process: &Process,
-    step_of: &[Option<StepId>],
-    tiers: &[u8],
-    as_of: Time,
-    warn_at: f64,
-    keep_tickets: bool,
-) -> SlaFigures {
-    let options = SlaOptions { as_of, warn_at, calendar: setup.only.as_ref(), tiers, keep_tickets };
-    evaluate(log, process, step_of, &setup.rules, &setup.calendars, &options)
+impl LimitsSetup {
+    /// The limits of every ticket of `log` (for `process`, `step_of` mapping its activities),
+    /// with `options` (whose calendar is `--calendar`'s when one was given).
+    pub fn evaluate(
+        &self,
+        log: &EventLog,
+        process: &Process,
+        step_of: &[Option<StepId>],
+        options: SlaOptions<'_>,
+    ) -> SlaFigures {
+        let options = SlaOptions { calendar: self.only.as_ref().or(options.calendar), ..options };
+        evaluate(log, process, step_of, &self.rules, &self.calendars, &options)
+    }
 }
 
 /// Runs `sla`.
@@ -162,7 +162,8 @@ pub fn run(args: &SlaArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let zone = log_input::options(&args.log, profile.as_ref())?.zone;
     let as_of = as_of(args.as_of.as_deref(), zone, log)?;
     let tiers = tiers(log, grades.as_ref());
-    let figures = sla_figures(&setup, log, &process, &mapping.step_of, &tiers, as_of, args.warn_at, true);
+    let options = SlaOptions { as_of, warn_at: args.warn_at, calendar: None, tiers: &tiers, keep_tickets: true };
+    let figures = setup.evaluate(log, &process, &mapping.step_of, options);
     let b = bottlenecks(log, &process, &mapping.step_of, &depts);
     let zh = match args.lang {
         Some(Lang::Zh) => true,
