@@ -281,6 +281,8 @@ impl LimitSummary {
 /// `flowaudit sla`'s report.
 #[derive(Debug, Clone, Serialize)]
 pub struct SlaReport {
+    /// The process.
+    pub process: String,
     /// `as_of`, `compliance_by_rule`, `without_limit`.
     #[serde(flatten)]
     pub summary: LimitSummary,
@@ -407,6 +409,7 @@ impl SlaReport {
             })
             .collect();
         SlaReport {
+            process: input.names.process.id.clone(),
             summary,
             tickets: f.tickets,
             open_tickets: f.open_tickets,

@@ -131,6 +131,21 @@ fn a_simulated_month_against_the_shipped_limits_by_hand() {
     assert!(shares > 0.5 && shares <= 1.0 + 1e-9, "{shares}");
     let waits: Vec<f64> = ranking.iter().map(|s| s["waiting_hours"].as_f64().unwrap()).collect();
     assert!(waits.windows(2).all(|w| w[0] >= w[1]));
+    // By hand from the raw file: each event waits from the event before it in its ticket (file
+    // order is time order in a simulated month), summed per activity label.
+    let mut by_hand: BTreeMap<String, i64> = BTreeMap::new();
+    let mut previous: BTreeMap<String, i64> = BTreeMap::new();
+    for r in rows(&month) {
+        let t = chrono::DateTime::parse_from_rfc3339(&r["timestamp"]).unwrap().timestamp();
+        if let Some(before) = previous.insert(r["case_id"].clone(), t) {
+            *by_hand.entry(r["activity"].clone()).or_insert(0) += t - before;
+        }
+    }
+    for s in ranking {
+        #[expect(clippy::cast_precision_loss, reason = "seconds of a month")]
+        let expected = by_hand[s["step"].as_str().unwrap()] as f64 / 3600.0;
+        assert!((s["waiting_hours"].as_f64().unwrap() - expected).abs() < 1e-6, "{s} against {expected}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
