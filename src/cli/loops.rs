@@ -9,7 +9,8 @@ use crate::cli::args::{CheckFormat, LoopsArgs};
 use crate::cli::check::{Checked, checked};
 use crate::cli::exit::Exit;
 use crate::model::process::StepId;
-use crate::report::department::{Names, PairRow, StepLoops, hours};
+use crate::report::department::{Names, PairRow, StepLoops};
+use crate::report::figures::hours;
 
 /// One ticket among the worst.
 #[derive(Debug, Serialize)]

@@ -20,7 +20,8 @@ use crate::model::diagnostic;
 use crate::model::library::Library;
 use crate::model::process::{Process, StepId};
 use crate::model::time_limits::{self, Known, TimeLimits};
-use crate::report::department::{Names, hours};
+use crate::report::department::Names;
+use crate::report::figures::hours;
 use crate::report::sla::{SlaInput, SlaReport, tiers, write_text};
 
 /// The share of its limit from which an open ticket is at risk, unless `--warn-at` says otherwise.

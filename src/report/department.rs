@@ -17,18 +17,7 @@ use crate::conformance::loopback::Split;
 use crate::log::department::{Departments, Dept, DeptSource};
 use crate::log::event_log::EventLog;
 use crate::model::process::{Process, RoleId, StepId};
-
-/// A share, when its denominator is not zero.
-#[expect(clippy::cast_precision_loss, reason = "ticket and event counts are far below 2^52")]
-fn share(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
-/// Microseconds as decimal hours.
-#[expect(clippy::cast_precision_loss, reason = "microseconds of a month are far below 2^52")]
-pub fn hours(us: i64) -> f64 {
-    us as f64 / 3_600_000_000.0
-}
+use crate::report::figures::{hours, pct, share};
 
 /// The median of `v` (sorted in place), the mean of the middle two for an even count.
 fn median(v: &mut [u32]) -> Option<f64> {
@@ -636,10 +625,6 @@ fn escalations(view: &DepartmentView, process: &Process) -> EscalationReport {
         with_undesigned_loopbacks: Share::of(with_escalated, with),
         others: Share::of(without_escalated, without),
     }
-}
-
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".to_owned(), |r| format!("{:.2} %", 100.0 * r))
 }
 
 fn opt_hours(h: Option<f64>) -> String {

@@ -3,5 +3,6 @@
 
 pub mod data_quality;
 pub mod department;
+pub mod figures;
 pub mod grading;
 pub mod sla;

@@ -19,13 +19,8 @@ use crate::log::timestamp::Time;
 use crate::model::calendar::Calendar;
 use crate::model::time_limits::{Measure, TimeLimits};
 use crate::render::table::Table;
-use crate::report::department::{Names, hours};
-
-/// A share, when its denominator is not zero.
-#[expect(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
-fn share(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
+use crate::report::department::Names;
+use crate::report::figures::{hours, pct, share};
 
 /// `t` in `calendar`'s zone, RFC 3339 with its offset.
 pub fn local(t: Time, calendar: &Calendar) -> String {
@@ -479,10 +474,6 @@ fn bottleneck_report(b: &Bottlenecks, names: &Names<'_>) -> BottleneckReport {
         transitions: transitions.into_iter().map(|(_, t)| t).collect(),
         departments,
     }
-}
-
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".to_owned(), |r| format!("{:.2} %", 100.0 * r))
 }
 
 /// Writes the compliance per rule: the summary `check` shows too.

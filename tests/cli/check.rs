@@ -1,19 +1,12 @@
 //! `flowaudit check`: tickets against their process.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::harness::Flowaudit;
+use crate::harness::{Flowaudit, scratch};
 
 const SAMPLE: &str = "samples/2026-10/complaints.csv.gz";
 const ALLOW: &str = "tests/fixtures/allow/complaint-linear.yaml";
-
-/// A scratch directory of this test process, removed by the caller.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowaudit-check-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `column` of a CSV file by its first column.
 fn column(path: &Path, column: &str) -> BTreeMap<String, String> {
@@ -79,7 +72,7 @@ fn an_allow_list_counts_accepted_deviations_apart() {
     let out = Flowaudit::new(["check", "--log", SAMPLE, "--process", "complaint-linear", "--allow", ALLOW]).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!("allow_list_text", out.stdout);
-    let dir = scratch("allow");
+    let dir = scratch("check-allow");
     let per_trace = dir.join("per-trace.csv");
     let json = Flowaudit::new([
         "check",
@@ -128,7 +121,7 @@ fn an_allow_list_counts_accepted_deviations_apart() {
 /// An allow-list for a Petri net names it by its file name; its steps are the net's labels.
 #[test]
 fn an_allow_list_for_a_pnml_net_uses_its_file_name() {
-    let dir = scratch("pnml");
+    let dir = scratch("check-pnml");
     let allow = dir.join("allow.yaml");
     std::fs::write(&allow, "allow:\n  - process: helpdesk_imf20\n    skip: Take in charge ticket\n").unwrap();
     let args = |allow: &Path| {
@@ -182,7 +175,7 @@ fn bad_allow_lists_give_located_errors() {
 /// replay fitness for every case, and no progress bar is drawn into a pipe (226 variants).
 #[test]
 fn per_trace_costs_of_a_pnml_net_equal_the_reference() {
-    let dir = scratch("helpdesk");
+    let dir = scratch("check-helpdesk");
     let per_trace = dir.join("helpdesk.csv");
     let out = Flowaudit::new([
         "check",

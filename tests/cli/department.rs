@@ -2,28 +2,12 @@
 //! conformance, repeats and KPIs, against the ground truth of simulated months and hand checks.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::Flowaudit;
+use crate::harness::{Flowaudit, rows, scratch};
 
 const SAMPLE: &str = "samples/2026-10/complaints.csv.gz";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowaudit-department-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Every row of a CSV file as header -> value maps.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect())
-        .collect()
-}
 
 fn num(row: &BTreeMap<String, String>, key: &str) -> u64 {
     row[key].parse().unwrap_or_else(|_| panic!("`{key}` = `{}`", row[key]))
@@ -34,7 +18,7 @@ fn num(row: &BTreeMap<String, String>, key: &str) -> u64 {
 /// no injected deviation has neither (its designed loops included).
 #[test]
 fn simulated_months_agree_with_their_ground_truth() {
-    let dir = scratch("truth");
+    let dir = scratch("department-truth");
     for (process, seed) in [("complaint-linear", "7"), ("complaint-flat", "13"), ("verification", "5")] {
         let month = dir.join(format!("{process}.csv"));
         let per = dir.join(format!("{process}-per.csv"));
@@ -111,7 +95,7 @@ fn json(args: &[&str]) -> Value {
 /// The JSON sections add up, and agree with the per-trace columns ticket by ticket.
 #[test]
 fn json_sections_add_up_and_match_the_per_trace_file() {
-    let dir = scratch("json");
+    let dir = scratch("department-json");
     let per = dir.join("per.csv");
     let v = json(&["check", "--log", SAMPLE, "--process", "complaint-linear", "--per-trace", per.to_str().unwrap()]);
     for key in [
@@ -162,7 +146,7 @@ fn json_sections_add_up_and_match_the_per_trace_file() {
 /// it shows fewer returns per ticket than a month of the linear process.
 #[test]
 fn flattened_returns_less_than_linear() {
-    let dir = scratch("flat");
+    let dir = scratch("department-flat");
     let mut per_ticket = BTreeMap::new();
     for process in ["complaint-linear", "complaint-flat"] {
         let month = dir.join(format!("{process}.csv"));
@@ -216,7 +200,7 @@ fn loops_lists_the_worst_tickets_steps_and_pairs() {
 /// The complaint rate per 10,000 contacts, and a contacts file with a bad line.
 #[test]
 fn complaint_rate_per_channel() {
-    let dir = scratch("contacts");
+    let dir = scratch("department-contacts");
     let contacts = dir.join("contacts.csv");
     std::fs::write(&contacts, "channel,contacts\nphone,4000000\nweb,100000\n").unwrap();
     let v =
@@ -253,7 +237,7 @@ fn complaint_rate_per_channel() {
 /// has no department view.
 #[test]
 fn unmapped_labels_warn_and_nets_have_no_department_view() {
-    let dir = scratch("unmapped");
+    let dir = scratch("department-unmapped");
     let log = dir.join("renamed.csv");
     // A month with two of its labels renamed to labels no step has.
     let out = Flowaudit::new([
@@ -309,7 +293,7 @@ fn the_gbk_export_warns_and_its_named_fix_works() {
     // The command the first warning names, with the profile written to a scratch directory.
     let named = warnings[0].split('`').nth(3).expect("a command in backquotes");
     assert!(named.starts_with("flowaudit log suggest-profile --log ") && named.contains("--encoding gbk"), "{named}");
-    let dir = scratch("gbk");
+    let dir = scratch("department-gbk");
     let profile = dir.join("profile.yaml");
     let suggest: Vec<String> = named
         .split(' ')

@@ -1,11 +1,9 @@
 //! `flowaudit grade`: the worked example of docs/grading.md, the three formats, rejected rows
 //! with file and line, `--strict`, `--rejects`, and located errors for bad rules and bad files.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
-use crate::harness::{Flowaudit, Output, root};
+use crate::harness::{Flowaudit, Output, root, scratch};
 
 const CUSTOMERS: &str = "tests/fixtures/grading/example/customers.csv";
 const BILLS: &str = "tests/fixtures/grading/example/bills.csv";
@@ -22,12 +20,6 @@ fn example(more: &[&str]) -> Output {
     let out = grade(CUSTOMERS, BILLS, more);
     assert_eq!(out.code, 0, "{}", out.stderr);
     out
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowaudit-grade-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The rows of the Markdown table between `<!-- {marker}` and `<!-- /{marker} -->` in
@@ -148,7 +140,7 @@ fn the_csv_is_the_same_whatever_the_row_order_and_wherever_it_goes() {
     let first = example(&["--format", "csv"]).stdout;
     assert_eq!(first, example(&["--format", "csv"]).stdout, "two runs differ");
     // The same rows reversed (header kept first) grade the same.
-    let dir = scratch("order");
+    let dir = scratch("grade-order");
     let reversed = |from: &str, to: &str| {
         let text = std::fs::read_to_string(root().join(from)).unwrap();
         let mut lines: Vec<&str> = text.lines().collect();
@@ -172,7 +164,7 @@ fn the_csv_is_the_same_whatever_the_row_order_and_wherever_it_goes() {
 
 #[test]
 fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
-    let dir = scratch("rejects");
+    let dir = scratch("grade-rejects");
     let rejects = dir.join("rejects.csv");
     let out = grade(BAD_CUSTOMERS, BAD_BILLS, &["--rejects", rejects.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -206,7 +198,7 @@ fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
 
 #[test]
 fn strict_turns_a_rejected_row_into_an_error_and_writes_no_grades() {
-    let dir = scratch("strict");
+    let dir = scratch("grade-strict");
     let (grades, rejects) = (dir.join("grades.csv"), dir.join("rejects.csv"));
     let out = grade(
         BAD_CUSTOMERS,

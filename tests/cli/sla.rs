@@ -1,27 +1,13 @@
 //! `flowaudit sla` (issue 19): time limits by tier and class, the early warning, bottlenecks.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::Flowaudit;
+use crate::harness::{Flowaudit, rows, scratch};
 
 const SAMPLE: &str = "samples/2026-10/complaints.csv.gz";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowaudit-sla-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect())
-        .collect()
-}
 
 fn json(args: &[&str]) -> Value {
     let out = Flowaudit::new(args.iter().copied().chain(["--format", "json"])).run();
@@ -46,7 +32,7 @@ fn spans(path: &Path) -> BTreeMap<String, (i64, i64, String, String)> {
 /// a hand check from the raw file and the shipped limits (seed 000's scale by tier and class).
 #[test]
 fn a_simulated_month_against_the_shipped_limits_by_hand() {
-    let dir = scratch("month");
+    let dir = scratch("sla-month");
     let month = dir.join("month.csv");
     let per = dir.join("per.csv");
     let sim = Flowaudit::new([
@@ -192,7 +178,7 @@ fn early_warning_mid_month_and_the_text_report() {
 /// customer; tickets of ungraded customers are counted apart.
 #[test]
 fn tiers_from_grades() {
-    let dir = scratch("grades");
+    let dir = scratch("sla-grades");
     let month = dir.join("month.csv");
     let sim = Flowaudit::new([
         "simulate",
@@ -281,7 +267,7 @@ fn check_shows_the_compliance_summary() {
 /// A broken time-limits file: `validate` and `sla` name every problem at its line and column.
 #[test]
 fn broken_time_limits_are_located() {
-    let dir = scratch("broken");
+    let dir = scratch("sla-broken");
     let limits = dir.join("time-limits.yaml");
     std::fs::write(
         &limits,

@@ -8,7 +8,7 @@ use flowaudit::log::options::Encoding;
 use flowaudit::log::profile::{LabelMapping, Profile};
 use serde_json::Value;
 
-use crate::harness::{Flowaudit, root};
+use crate::harness::{Flowaudit, root, scratch};
 
 const EXPORT: &str = "tests/fixtures/logs/gbk-export/export.csv.gz";
 const READ: [&str; 4] = ["--encoding", "gbk", "--timezone", "Asia/Shanghai"];
@@ -25,13 +25,6 @@ const RENAMED: [(&str, &str); 7] = [
 ];
 /// The export's department names that name no role, and the roles they are.
 const DEPARTMENTS: [(&str, &str); 2] = [("一线客服中心", "frontline"), ("建设工程部", "construction")];
-
-/// A scratch directory of this test process, removed by the caller.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowaudit-suggest-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `log suggest-profile` on the export, written to `dir/profile.yaml`.
 fn suggest_into(dir: &Path) -> PathBuf {
@@ -69,7 +62,7 @@ fn suggests_the_right_step_and_role_for_every_renamed_label_of_the_gbk_export() 
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!("gbk_export_profile", out.stdout);
 
-    let dir = scratch("mapping");
+    let dir = scratch("suggest-mapping");
     let path = suggest_into(&dir);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), out.stdout, "-o writes what stdout shows");
     let profile = Profile::load(&path).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
@@ -111,7 +104,7 @@ fn suggests_the_right_step_and_role_for_every_renamed_label_of_the_gbk_export() 
 
 #[test]
 fn checked_with_the_suggested_profile_the_clean_export_conforms_fully() {
-    let dir = scratch("check");
+    let dir = scratch("suggest-check");
     let path = suggest_into(&dir);
     let with = json(&[
         "check",
@@ -143,7 +136,7 @@ fn checked_with_the_suggested_profile_the_clean_export_conforms_fully() {
 /// located message, before anything is written.
 #[test]
 fn suggest_profile_errors_are_located() {
-    let dir = scratch("errors");
+    let dir = scratch("suggest-errors");
     let target = dir.join("profile.yaml");
     let wrong_id = Flowaudit::new([
         "log",
