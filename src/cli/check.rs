@@ -32,7 +32,8 @@ use crate::net::compile::compile;
 use crate::net::petri::PetriNet;
 use crate::net::pnml::read_pnml;
 use crate::report::data_quality::{self, DataQuality};
-use crate::report::department::{self as department_report, DepartmentReport, Names};
+use crate::report::department::{DepartmentReport, Names};
+use crate::report::department_text;
 use crate::report::sla::{self as sla_report, LimitSummary, tiers};
 
 /// A progress bar is drawn only for logs with more variants than this (and only on a terminal).
@@ -282,7 +283,7 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
                 sla_report::write_summary(out, l)?;
             }
             match &department {
-                Some(d) => department_report::write_text(out, d)?,
+                Some(d) => department_text::write_text(out, d)?,
                 None if args.audit.conformance_only => {}
                 None => writeln!(
                     out,

@@ -3,6 +3,7 @@
 
 pub mod data_quality;
 pub mod department;
+pub mod department_text;
 pub mod figures;
 pub mod grading;
 pub mod sla;
