@@ -1,4 +1,5 @@
 //! Rendering: tables now; DOT process maps and overlays as they land.
 
+pub mod dot;
 pub mod matrix;
 pub mod table;
