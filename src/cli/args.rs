@@ -31,6 +31,9 @@ pub enum Command {
     /// Time limits by customer tier and problem class on working calendars, the early warning of
     /// open tickets, and the bottlenecks where tickets wait.
     Sla(SlaArgs),
+    /// Draw a process's designed map: one swimlane per role, steps, gateways, designed loops, a
+    /// legend (DOT, or SVG/PNG/PDF through Graphviz's `dot`).
+    Render(RenderArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -289,6 +292,40 @@ pub struct SlaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+}
+
+/// Output formats of `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// Graphviz DOT text (needs no Graphviz).
+    Dot,
+    /// SVG, drawn by `dot`.
+    Svg,
+    /// PNG, drawn by `dot`.
+    Png,
+    /// PDF, drawn by `dot`.
+    Pdf,
+}
+
+/// `flowaudit render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The process: an id from the process directory or a process file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: String,
+    /// The process directory, where ids are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Where to write the map (default: standard output); its extension (.dot, .svg, .png, .pdf)
+    /// chooses the format unless `--format` does.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format (default: from `-o`'s extension, else DOT).
+    #[arg(long, value_enum)]
+    pub format: Option<RenderFormat>,
+    /// Language of the map's names (default: Chinese when the process has Chinese names).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
 }
 
 /// Languages of names in output.

@@ -11,6 +11,7 @@ mod log_stats;
 mod loops;
 mod map;
 mod process_arg;
+mod render;
 mod run;
 mod simulate;
 mod sla;

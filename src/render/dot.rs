@@ -218,3 +218,97 @@ mod tests {
         );
     }
 }
+
+/// Our DOT read back by the design card's crate (graphviz-rust): every label comes back as it was
+/// written, whatever it holds.
+#[cfg(test)]
+mod parse_back {
+    use graphviz_rust::dot_structures::{Attribute, Graph as Parsed, Id, Stmt};
+    use proptest::prelude::*;
+
+    use super::{Graph, Item, s};
+    use crate::model::library;
+    use crate::render::process_map::designed_map;
+
+    /// The text of a quoted DOT string as DOT reads it.
+    fn unquote(raw: &str) -> String {
+        let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Every `label` of a node, anywhere in `stmts`, by node id.
+    fn labels(stmts: &[Stmt], out: &mut Vec<(String, String)>) {
+        for st in stmts {
+            match st {
+                Stmt::Node(n) => {
+                    let Id::Escaped(id) = &n.id.0 else { continue };
+                    for Attribute(k, v) in &n.attributes {
+                        if let (Id::Plain(k), Id::Escaped(v)) = (k, v)
+                            && k == "label"
+                        {
+                            out.push((unquote(id), unquote(v)));
+                        }
+                    }
+                }
+                Stmt::Subgraph(g) => labels(&g.stmts, out),
+                _ => {}
+            }
+        }
+    }
+
+    fn parsed_labels(dot: &str) -> Vec<(String, String)> {
+        let parsed = graphviz_rust::parse(dot).unwrap_or_else(|e| panic!("{e}\n{dot}"));
+        let Parsed::DiGraph { stmts, .. } = parsed else { panic!("not a digraph") };
+        let mut out = Vec::new();
+        labels(&stmts, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_shipped_map_parses_back_with_its_names() {
+        let lib = library::load(&["processes".into()]);
+        for p in &lib.processes {
+            for zh in [true, false] {
+                let dot = designed_map(p, zh).to_dot();
+                let got = parsed_labels(&dot);
+                for step in &p.steps {
+                    let (_, label) = got
+                        .iter()
+                        .find(|(id, _)| *id == format!("step:{}", step.id))
+                        .unwrap_or_else(|| panic!("{}: no node for {}", p.id, step.id));
+                    // Wrapping only adds line breaks (at spaces or between Chinese characters).
+                    let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                    assert_eq!(bare(label), bare(step.display(zh)), "{}", p.id);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn any_label_comes_back_as_written(label in "[a-z \"\\\\\\n\\r{}<>;=,'一-龥（）]{0,24}", id in "[a-z\"\\\\ 一-龥]{1,8}") {
+            let mut g = Graph::new("g");
+            let mut lane = Graph::new("cluster_x");
+            lane.attrs.push(s("label", label.clone()));
+            lane.node(id.clone(), vec![s("label", label.clone())]);
+            g.items.push(Item::Subgraph(lane));
+            g.edge(id.clone(), "end", vec![s("label", label.clone())]);
+            let got = parsed_labels(&g.to_dot());
+            prop_assert_eq!(got, vec![(id, label.replace('\r', ""))]);
+        }
+    }
+}

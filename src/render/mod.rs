@@ -1,5 +1,6 @@
-//! Rendering: tables now; DOT process maps and overlays as they land.
+//! Rendering: tables, our DOT writer and the designed process maps (overlays as they land).
 
 pub mod dot;
 pub mod matrix;
+pub mod process_map;
 pub mod table;

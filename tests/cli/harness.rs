@@ -16,6 +16,7 @@ pub struct Output {
 pub struct Flowaudit {
     args: Vec<OsString>,
     cwd: PathBuf,
+    env: Vec<(OsString, OsString)>,
 }
 
 /// The repository root (where `processes/` and `tests/fixtures/` are).
@@ -30,13 +31,20 @@ impl Flowaudit {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        Flowaudit { args: args.into_iter().map(Into::into).collect(), cwd: root().to_path_buf() }
+        Flowaudit { args: args.into_iter().map(Into::into).collect(), cwd: root().to_path_buf(), env: Vec::new() }
+    }
+
+    /// Runs it with the environment variable `key` set to `value`.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
     }
 
     /// Runs it and collects its output.
     pub fn run(&self) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_flowaudit"))
             .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .current_dir(&self.cwd)
             .output()
             .expect("flowaudit runs");

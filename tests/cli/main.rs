@@ -8,6 +8,7 @@ mod grade;
 mod harness;
 mod logs;
 mod map;
+mod render;
 mod simulate;
 mod sla;
 mod suggest_profile;
