@@ -45,7 +45,11 @@ fn write_handoffs(out: &mut impl Write, h: &HandoffsReport) -> io::Result<()> {
             p.from,
             p.to,
             opt_hours(p.median_wait_hours),
-            if p.returns > 0 { format!(", {} returns", p.returns) } else { String::new() }
+            match p.returns {
+                0 => String::new(),
+                1 => ", 1 return".to_owned(),
+                n => format!(", {n} returns"),
+            }
         )?;
     }
     Ok(())

@@ -498,7 +498,7 @@ pub fn write_summary(out: &mut impl Write, r: &LimitSummary) -> io::Result<()> {
     }
     for w in &r.without_limit {
         let why = match w.reason {
-            Unlimited::NoRule => "no rule applies",
+            Unlimited::NoRule => "no rule of this measure matches their process, class and channel",
             Unlimited::NoTier => "no tier (the limit depends on it)",
             Unlimited::NotReached => "closed without the rule's steps",
             Unlimited::Untimed => "no timed event",
