@@ -63,7 +63,7 @@ pub enum LogCommand {
 }
 
 /// How to read a ticket event log: shared by every command that reads one.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct LogArgs {
     /// The event log: .csv (or .tsv, .txt), .xes or .xes.gz.
     #[arg(long, value_name = "FILE")]
@@ -307,12 +307,48 @@ pub enum RenderFormat {
     Pdf,
 }
 
+/// What a discovered map shows on its edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapMode {
+    /// How many tickets took each step and each path.
+    Frequency,
+    /// The median wait on each path.
+    Performance,
+}
+
 /// `flowaudit render`.
 #[derive(Debug, clap::Args)]
+
 pub struct RenderArgs {
     /// The process: an id from the process directory or a process file.
     #[arg(long, value_name = "ID|FILE")]
-    pub process: String,
+    pub process: Option<String>,
+    /// A log to draw a discovered map of (without `--process`): the directly-follows map of its
+    /// activities. Its columns are recognised as by `log stats`; name others in a `--mapping` profile.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// The log's profile (columns, encoding, time zone, labels), as for `log stats`.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Text encoding of a CSV log: utf-8 or gbk / gb18030.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// IANA time zone of the log's timestamps written without an offset.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// Keep only the log's events with this lifecycle transition (e.g. `complete`).
+    #[arg(long, value_name = "TRANSITION")]
+    pub lifecycle: Option<String>,
+    /// Discovered map: share of events whose activities are kept, the most frequent first.
+    #[arg(long, default_value_t = 1.0, value_name = "P")]
+    pub activities: f64,
+    /// Discovered map: share of transitions whose paths are kept, the most frequent first (every
+    /// kept activity keeps its strongest way in and out).
+    #[arg(long, default_value_t = 0.9, value_name = "P")]
+    pub paths: f64,
+    /// Discovered map: frequency or performance.
+    #[arg(long, value_enum, default_value_t = MapMode::Frequency)]
+    pub mode: MapMode,
     /// The process directory, where ids are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,

@@ -1,5 +1,5 @@
-//! `flowaudit render`: a process's designed map as DOT, or drawn by Graphviz's `dot` as SVG, PNG
-//! or PDF. The library writes DOT; running `dot` (no shell, DOT on its standard input) happens
+//! `flowaudit render`: a process's designed map, or a log's discovered map, as DOT, or drawn by
+//! Graphviz's `dot` as SVG, PNG or PDF. The library writes DOT; running `dot` (no shell, DOT on its standard input) happens
 //! here, at the edge.
 
 use std::io::Write;
@@ -8,9 +8,10 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
-use crate::cli::args::{Lang, RenderArgs, RenderFormat};
+use crate::cli::args::{Lang, LogArgs, MapMode, RenderArgs, RenderFormat};
 use crate::cli::exit::Exit;
-use crate::cli::process_arg;
+use crate::cli::{log_input, process_arg};
+use crate::render::discovered::{Discover, Mode, discovered_map};
 use crate::render::process_map::designed_map;
 
 /// The format `-o`'s extension names, if it names one.
@@ -49,16 +50,53 @@ pub fn run_dot(dot_text: &str, format: &str) -> anyhow::Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// The DOT `args` ask for: a process's designed map, or a log's discovered map.
+fn map(args: &RenderArgs) -> anyhow::Result<String> {
+    match (&args.process, &args.log) {
+        (Some(_), Some(_)) => anyhow::bail!(
+            "drawing a log on a process's map is not available yet: give `--process` for the designed map or `--log` for the discovered map"
+        ),
+        (Some(id), None) => {
+            let process = process_arg::load(id, &args.processes)?;
+            let zh = match args.lang {
+                Some(Lang::Zh) => true,
+                Some(Lang::En) => false,
+                None => process.prefers_zh(),
+            };
+            Ok(designed_map(&process, zh).to_dot())
+        }
+        (None, Some(path)) => {
+            let log_args = &LogArgs {
+                log: path.clone(),
+                mapping: args.mapping.clone(),
+                encoding: args.encoding.clone(),
+                timezone: args.timezone.clone(),
+                lifecycle: args.lifecycle.clone(),
+                ..LogArgs::default()
+            };
+            for (flag, p) in [("--activities", args.activities), ("--paths", args.paths)] {
+                if !(0.0..=1.0).contains(&p) {
+                    anyhow::bail!("{flag} {p} is not a share between 0 and 1");
+                }
+            }
+            let profile = log_input::profile(log_args)?;
+            let read = log_input::read_log(log_args, profile.as_ref())?;
+            let mode = match args.mode {
+                MapMode::Frequency => Mode::Frequency,
+                MapMode::Performance => Mode::Performance,
+            };
+            let opts = Discover { activities: args.activities, paths: args.paths, mode };
+            let title = log_args.log.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            Ok(discovered_map(&read.log, &title, &opts).to_dot())
+        }
+        (None, None) => anyhow::bail!("give `--process ID` (designed map) or `--log FILE` (discovered map)"),
+    }
+}
+
 /// Runs `render`.
 pub fn run(args: &RenderArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
-    let process = process_arg::load(&args.process, &args.processes)?;
-    let zh = match args.lang {
-        Some(Lang::Zh) => true,
-        Some(Lang::En) => false,
-        None => process.prefers_zh(),
-    };
     let format = args.format.or_else(|| args.output.as_deref().and_then(format_of)).unwrap_or(RenderFormat::Dot);
-    let dot_text = designed_map(&process, zh).to_dot();
+    let dot_text = map(args)?;
     let bytes = match format {
         RenderFormat::Dot => dot_text.into_bytes(),
         RenderFormat::Svg => run_dot(&dot_text, "svg")?,

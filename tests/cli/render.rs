@@ -85,3 +85,32 @@ fn a_missing_dot_is_a_clear_error() {
     assert_eq!(dot.code, 0, "{}", dot.stderr);
     assert!(dot.stdout.contains("cluster_lane_frontline"));
 }
+
+/// The discovered map of a log without a model: every activity and path at full sliders, fewer
+/// paths with `--paths`, fewer activities with `--activities`, waits in performance mode.
+#[test]
+fn discovered_maps_with_their_sliders() {
+    let log = "tests/fixtures/logs/helpdesk/helpdesk.csv.gz";
+    let dot = |extra: &[&str]| {
+        let out = Flowaudit::new(["render", "--log", log].iter().copied().chain(extra.iter().copied())).run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let edges = |d: &str| d.lines().filter(|l| l.contains(" -> ")).count();
+    let nodes =
+        |d: &str| d.lines().filter(|l| l.trim_start().starts_with("\"activity:") && !l.contains(" -> ")).count();
+    let full = dot(&["--activities", "1", "--paths", "1"]);
+    let default = dot(&[]);
+    let few = dot(&["--activities", "0.8"]);
+    assert_eq!(nodes(&full), 14, "every activity of the helpdesk log");
+    assert!(edges(&default) < edges(&full), "{} paths of {}", edges(&default), edges(&full));
+    assert!(nodes(&few) < nodes(&full));
+    insta::assert_snapshot!("helpdesk-discovered", default);
+    let perf = dot(&["--mode", "performance"]);
+    assert!(perf.contains(" d\"") || perf.contains(" h\""), "waits as durations: {perf}");
+    let bad = Flowaudit::new(["render", "--log", log, "--paths", "2"]).run();
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--paths 2 is not a share between 0 and 1"), "{}", bad.stderr);
+    let both = Flowaudit::new(["render", "--log", log, "--process", "complaint-linear"]).run();
+    assert_eq!(both.code, 2);
+}
