@@ -316,6 +316,17 @@ pub enum MapMode {
     Performance,
 }
 
+/// What an overlay of a log on a designed map shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverlayMetric {
+    /// Tickets per step and path (pen width).
+    Frequency,
+    /// Median wait per path, as a colour scale.
+    Wait,
+    /// Skipped steps, paths not in the design (red), undesigned loop-backs, wrong-department work.
+    Deviations,
+}
+
 /// `flowaudit render`.
 #[derive(Debug, clap::Args)]
 
@@ -349,6 +360,9 @@ pub struct RenderArgs {
     /// Discovered map: frequency or performance.
     #[arg(long, value_enum, default_value_t = MapMode::Frequency)]
     pub mode: MapMode,
+    /// With `--process` and `--log`: what of the log to draw on the designed map.
+    #[arg(long, value_enum, default_value_t = OverlayMetric::Frequency)]
+    pub metric: OverlayMetric,
     /// The process directory, where ids are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,

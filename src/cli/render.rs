@@ -8,10 +8,13 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
-use crate::cli::args::{Lang, LogArgs, MapMode, RenderArgs, RenderFormat};
+use crate::cli::args::{AuditArgs, Lang, LogArgs, MapMode, OverlayMetric, RenderArgs, RenderFormat};
+use crate::cli::check::checked;
 use crate::cli::exit::Exit;
 use crate::cli::{log_input, process_arg};
+use crate::model::process::StepId;
 use crate::render::discovered::{Discover, Mode, discovered_map};
+use crate::render::overlay::{Metric, Observed, overlay};
 use crate::render::process_map::designed_map;
 
 /// The format `-o`'s extension names, if it names one.
@@ -53,9 +56,7 @@ pub fn run_dot(dot_text: &str, format: &str) -> anyhow::Result<Vec<u8>> {
 /// The DOT `args` ask for: a process's designed map, or a log's discovered map.
 fn map(args: &RenderArgs) -> anyhow::Result<String> {
     match (&args.process, &args.log) {
-        (Some(_), Some(_)) => anyhow::bail!(
-            "drawing a log on a process's map is not available yet: give `--process` for the designed map or `--log` for the discovered map"
-        ),
+        (Some(id), Some(path)) => overlaid(args, id, path),
         (Some(id), None) => {
             let process = process_arg::load(id, &args.processes)?;
             let zh = match args.lang {
@@ -66,14 +67,7 @@ fn map(args: &RenderArgs) -> anyhow::Result<String> {
             Ok(designed_map(&process, zh).to_dot())
         }
         (None, Some(path)) => {
-            let log_args = &LogArgs {
-                log: path.clone(),
-                mapping: args.mapping.clone(),
-                encoding: args.encoding.clone(),
-                timezone: args.timezone.clone(),
-                lifecycle: args.lifecycle.clone(),
-                ..LogArgs::default()
-            };
+            let log_args = &log_args(args, path);
             for (flag, p) in [("--activities", args.activities), ("--paths", args.paths)] {
                 if !(0.0..=1.0).contains(&p) {
                     anyhow::bail!("{flag} {p} is not a share between 0 and 1");
@@ -90,6 +84,55 @@ fn map(args: &RenderArgs) -> anyhow::Result<String> {
             Ok(discovered_map(&read.log, &title, &opts).to_dot())
         }
         (None, None) => anyhow::bail!("give `--process ID` (designed map) or `--log FILE` (discovered map)"),
+    }
+}
+
+/// The designed map of `id` with the log at `path` drawn on it.
+fn overlaid(args: &RenderArgs, id: &str, path: &Path) -> anyhow::Result<String> {
+    let audit = AuditArgs {
+        log: log_args(args, path),
+        process: id.to_owned(),
+        processes: args.processes.clone(),
+        allow: None,
+        budget: 10_000_000,
+        time_limit: None,
+        repeat_days: 30,
+        contacts: None,
+        lang: args.lang,
+        conformance_only: false,
+    };
+    let c = checked(&audit)?;
+    let (Some(process), Some((view, _))) = (&c.process, &c.view) else {
+        anyhow::bail!("an overlay needs a process file, not a Petri net");
+    };
+    let step_of: Vec<Option<StepId>> =
+        view.activity_id.iter().map(|&a| ((a as usize) < process.steps.len()).then_some(StepId(a))).collect();
+    let mut o = Observed::new(&c.read.log, process, &step_of);
+    for (i, step) in process.steps.iter().enumerate() {
+        o.skipped[i] = c.result.summary.skipped.get(&step.id).copied().unwrap_or(0);
+        o.undesigned[i] =
+            view.loopbacks.per_activity.get(&u32::try_from(i).unwrap_or(u32::MAX)).map_or(0, |a| a.undesigned);
+        o.wrong_department[i] = view.organisation.as_ref().map_or(0, |org| org.per_step[i].wrong);
+    }
+    let metric = match args.metric {
+        OverlayMetric::Frequency => Metric::Frequency,
+        OverlayMetric::Wait => Metric::Wait,
+        OverlayMetric::Deviations => Metric::Deviations,
+    };
+    let mut map = designed_map(process, c.zh);
+    overlay(&mut map, process, &o, metric, c.zh);
+    Ok(map.to_dot())
+}
+
+/// The reading flags of `render` as those of the other commands.
+fn log_args(args: &RenderArgs, path: &Path) -> LogArgs {
+    LogArgs {
+        log: path.to_path_buf(),
+        mapping: args.mapping.clone(),
+        encoding: args.encoding.clone(),
+        timezone: args.timezone.clone(),
+        lifecycle: args.lifecycle.clone(),
+        ..LogArgs::default()
     }
 }
 

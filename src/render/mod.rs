@@ -3,5 +3,6 @@
 pub mod discovered;
 pub mod dot;
 pub mod matrix;
+pub mod overlay;
 pub mod process_map;
 pub mod table;

@@ -116,7 +116,7 @@ pub fn designed_map(process: &Process, zh: bool) -> Graph {
             lane.node(
                 format!("step:{}", step.id),
                 vec![
-                    s("label", wrap(step.display(zh), 16)),
+                    s("label", wrap(step.display(zh), if zh { 16 } else { 22 })),
                     s("shape", "box"),
                     s("style", "rounded,filled"),
                     s("fillcolor", "white"),

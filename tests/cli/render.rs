@@ -111,6 +111,39 @@ fn discovered_maps_with_their_sliders() {
     let bad = Flowaudit::new(["render", "--log", log, "--paths", "2"]).run();
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("--paths 2 is not a share between 0 and 1"), "{}", bad.stderr);
-    let both = Flowaudit::new(["render", "--log", log, "--process", "complaint-linear"]).run();
-    assert_eq!(both.code, 2);
+    let neither = Flowaudit::new(["render"]).run();
+    assert_eq!(neither.code, 2);
+    assert!(
+        neither.stderr.contains("give `--process ID` (designed map) or `--log FILE` (discovered map)"),
+        "{}",
+        neither.stderr
+    );
+}
+
+/// The sample month drawn on the designed map: ticket counts, waits, and the deviations the
+/// alignments found, by step; only paths not in the design are red.
+#[test]
+fn the_month_drawn_on_the_designed_map() {
+    let sample = "samples/2026-10/complaints.csv.gz";
+    let dot = |metric: &str| {
+        let out =
+            Flowaudit::new(["render", "--process", "complaint-linear", "--log", sample, "--metric", metric]).run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let frequency = dot("frequency");
+    assert!(frequency.contains("\"step:receive\" [label=\"受理投诉\\n3000 单\""), "every ticket was received");
+    let deviations = dot("deviations");
+    // The check's figures on the same month: 51 tickets skipped the reply (see the check snapshot).
+    assert!(deviations.contains("跳过 51"), "{deviations}");
+    let red: Vec<&str> = deviations.lines().filter(|l| l.contains("color=\"#c0392b\"") && l.contains(" -> ")).collect();
+    assert!(!red.is_empty());
+    assert!(
+        red.iter().all(|l| !l.contains("\"step:receive\" -> \"step:soothe-record\"")),
+        "a designed path is not red"
+    );
+    assert!(deviations.contains("红色：设计之外的路径"), "the title says which rare paths are left out");
+    let wait = dot("wait");
+    assert!(wait.contains(" h\"]"), "median waits on the paths");
+    insta::assert_snapshot!("complaint-linear-sample-deviations", deviations);
 }
