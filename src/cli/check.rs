@@ -214,27 +214,37 @@ pub fn checked(args: &AuditArgs) -> anyhow::Result<Checked> {
         None => process.as_ref().is_some_and(Process::prefers_zh),
     };
     let limits = match (&process, &mapping) {
-        (Some(p), Some(m)) if !args.conformance_only => time_limits(&args.processes, &read.log, p, &m.step_of)?,
+        (Some(p), Some(m)) if !args.conformance_only => time_limits(&args.processes, &read.log, p, &m.step_of),
         _ => None,
     };
     Ok(Checked { name, process, net, read, result, allowed, quality, view, zh, limits })
 }
 
-/// The compliance summary of the directory's `time-limits.yaml` (none when it has no such file),
-/// open tickets measured to the log's last event.
+/// The compliance summary of the directory's `time-limits.yaml` (none when it has no such file,
+/// or when it or a calendar is invalid: then a warning), open tickets measured to the log's last
+/// event.
 fn time_limits(
     dir: &Path,
     log: &EventLog,
     process: &Process,
     step_of: &[Option<crate::model::process::StepId>],
-) -> anyhow::Result<Option<LimitSummary>> {
-    let Some(setup) = sla::load_limits(dir, None, None)? else { return Ok(None) };
+) -> Option<LimitSummary> {
+    // A broken time-limits file or calendar (reported with its locations) costs the summary, not
+    // the check.
+    let setup = match sla::load_limits(dir, None, None) {
+        Ok(Some(setup)) => setup,
+        Ok(None) => return None,
+        Err(e) => {
+            eprintln!("warning: the time limits are not evaluated: {e:#}");
+            return None;
+        }
+    };
     let tiers = tiers(log, None);
     let as_of = log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last);
     let options =
         SlaOptions { as_of, warn_at: sla::DEFAULT_WARN_AT, calendar: None, tiers: &tiers, keep_tickets: false };
     let figures = setup.evaluate(log, process, step_of, options);
-    Ok(Some(LimitSummary::new(&figures, &setup.rules, as_of)))
+    Some(LimitSummary::new(&figures, &setup.rules, as_of))
 }
 
 /// Runs `check`: exit 1 when the conformance rate is below `--min-rate`, 2 on bad input.

@@ -296,3 +296,43 @@ fn broken_time_limits_are_located() {
     assert!(valid.stdout.contains("time limits with 3 rules; 0 errors"), "{}", valid.stdout);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A broken time-limits file stops `sla` but not `check`, which warns and leaves the summary out.
+#[test]
+fn check_survives_broken_time_limits() {
+    let dir = scratch("sla-broken-dir");
+    for entry in std::fs::read_dir(crate::harness::root().join("processes")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir_all(dir.join("calendars")).unwrap();
+    std::fs::copy("processes/calendars/24x7.yaml", dir.join("calendars/24x7.yaml")).unwrap();
+    std::fs::write(
+        dir.join("time-limits.yaml"),
+        "limits:\n  - calendar: nowhere\n    measure: ticket\n    limit: 8h\n",
+    )
+    .unwrap();
+    let processes = dir.to_str().unwrap();
+    let out = Flowaudit::new([
+        "check",
+        "--log",
+        SAMPLE,
+        "--process",
+        "complaint-linear",
+        "--processes",
+        processes,
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("calendar `nowhere` is not in processes/calendars/"), "{}", out.stderr);
+    assert!(out.stderr.contains("warning: the time limits are not evaluated"), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["time_limits"], Value::Null);
+    let sla = Flowaudit::new(["sla", "--log", SAMPLE, "--process", "complaint-linear", "--processes", processes]).run();
+    assert_eq!(sla.code, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
