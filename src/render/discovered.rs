@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::bottleneck::Stats;
 use crate::log::event_log::EventLog;
 use crate::log::intern::Sym;
 use crate::render::dot::{Graph, s};
@@ -63,17 +64,6 @@ fn duration(d: f64) -> String {
         format!("{:.1} h", d / 3600.0)
     } else {
         format!("{:.1} d", d / 86_400.0)
-    }
-}
-
-fn median(v: &mut [i64]) -> f64 {
-    v.sort_unstable();
-    let n = v.len();
-    #[expect(clippy::cast_precision_loss, reason = "seconds are far below 2^52")]
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => v[n / 2] as f64,
-        _ => f64::midpoint(v[n / 2 - 1] as f64, v[n / 2] as f64),
     }
 }
 
@@ -226,8 +216,11 @@ fn draw(d: &Drawn<'_>, title: &str, mode: Mode) -> Graph {
             ],
         );
     }
-    let shown: Vec<((End, End), f64)> =
-        by_count.iter().filter(|k| keep_path.contains(k)).map(|k| (*k, median(&mut paths[k].1.clone()))).collect();
+    let shown: Vec<((End, End), f64)> = by_count
+        .iter()
+        .filter(|k| keep_path.contains(k))
+        .map(|k| (*k, Stats::of(&mut paths[k].1.clone()).map_or(0.0, |st| st.median)))
+        .collect();
     let max_count = shown.iter().map(|(k, _)| paths[k].0).max().unwrap_or(1).max(1);
     let max_wait = shown.iter().map(|(_, w)| *w).fold(0.0, f64::max).max(1.0);
     let mut ordered = shown;

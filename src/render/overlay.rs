@@ -15,6 +15,7 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
+use crate::analysis::bottleneck::Stats;
 use crate::log::event_log::EventLog;
 use crate::model::graph::FlowNode;
 use crate::model::process::{Process, StepId};
@@ -109,17 +110,6 @@ fn designed_successors(process: &Process) -> BTreeSet<(StepId, StepId)> {
     out
 }
 
-fn median(v: &mut [i64]) -> f64 {
-    v.sort_unstable();
-    let n = v.len();
-    #[expect(clippy::cast_precision_loss, reason = "seconds are far below 2^52")]
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => v[n / 2] as f64,
-        _ => f64::midpoint(v[n / 2 - 1] as f64, v[n / 2] as f64),
-    }
-}
-
 fn attrs_of<'g>(g: &'g mut Graph, id: &str) -> Option<&'g mut Attrs> {
     for item in &mut g.items {
         match item {
@@ -189,7 +179,7 @@ pub fn overlay(map: &mut Graph, process: &Process, o: &Observed, metric: Metric,
     }
     let max_count = o.paths.values().map(|p| p.0).max().unwrap_or(1).max(1);
     let waits: BTreeMap<(StepId, StepId), f64> =
-        o.paths.iter().map(|(k, (_, w))| (*k, median(&mut w.clone()))).collect();
+        o.paths.iter().map(|(k, (_, w))| (*k, Stats::of(&mut w.clone()).map_or(0.0, |st| st.median))).collect();
     let max_wait = waits.values().copied().fold(0.0, f64::max).max(1.0);
     // Rare paths not in the design would hide the map: those seen by fewer than one ticket in
     // 500 (at least 2) are left out, and the title says so.
