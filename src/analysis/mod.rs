@@ -4,6 +4,7 @@
 
 pub mod bottleneck;
 pub mod complaint_rate;
+pub mod design;
 pub mod grading;
 pub mod grading_input;
 #[cfg(test)]

@@ -14,7 +14,6 @@
 use crate::analysis::complaint_rate::{ChannelRate, Contacts, rates};
 use crate::analysis::kpi::{Kpis, TicketKpis};
 use crate::analysis::repeat::{RepeatFigures, repeats};
-use crate::conformance::alignment::{AlignError, Aligner, Move};
 use crate::conformance::check::CheckResult;
 use crate::conformance::handoff::{HandoffFigures, TicketHandoffs};
 use crate::conformance::loopback::{LoopNet, LoopbackFigures, Position, TicketLoops, classify};
@@ -25,9 +24,6 @@ use crate::log::mapping::activity_ids;
 use crate::model::process::{Process, StepId};
 use crate::net::compile::{loop_transitions, step_transitions};
 use crate::net::petri::PetriNet;
-
-/// States the search for the shortest run of a process's net may settle.
-const MAIN_PATH_BUDGET: u64 = 1_000_000;
 
 /// What the walk needs besides the log and its alignments.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +47,8 @@ pub struct TicketRow {
     pub kpis: TicketKpis,
 }
 
-/// The designed main path: the shortest run through the process (the cheapest alignment of the
-/// empty trace), with the hand-offs and returns its owners make.
+/// The designed main path: the run that takes the first-written branch at every choice and no
+/// loop, with the hand-offs and returns its owners make.
 #[derive(Debug, Clone, Default)]
 pub struct MainPath {
     /// Its steps in order.
@@ -108,8 +104,6 @@ pub struct DepartmentView {
 
 /// Walks every ticket of `log`, checked against `net` (compiled from `process`) in `check`, with
 /// `step_of` each log activity's step and `depts` each event's department.
-///
-/// Errors only when the net's shortest run cannot be aligned (then `check` already failed).
 pub fn department_view(
     log: &EventLog,
     process: &Process,
@@ -118,7 +112,7 @@ pub fn department_view(
     depts: &Departments,
     check: &CheckResult,
     options: &ViewOptions<'_>,
-) -> Result<DepartmentView, AlignError> {
+) -> DepartmentView {
     let steps = process.steps.len();
     let activity_id = activity_ids(step_of, steps);
     let loop_from: Vec<StepId> = process.loops.iter().map(|l| l.from).collect();
@@ -179,8 +173,8 @@ pub fn department_view(
     }
     let repeats = repeats(log, options.repeat_days);
     let link = link(&per_ticket, &repeats);
-    let main_path = main_path(process, net)?;
-    Ok(DepartmentView {
+    let main_path = main_path(process);
+    DepartmentView {
         source: depts.source,
         handoffs,
         loopbacks,
@@ -192,7 +186,7 @@ pub fn department_view(
         complaint_rate: options.contacts.map(|c| rates(log, c)),
         per_ticket,
         activity_id,
-    })
+    }
 }
 
 fn link(rows: &[TicketRow], repeats: &RepeatFigures) -> Link {
@@ -213,14 +207,10 @@ fn link(rows: &[TicketRow], repeats: &RepeatFigures) -> Link {
     l
 }
 
-/// The shortest run's steps (the alignment of the empty trace) and the hand-offs of their
-/// owners.
-fn main_path(process: &Process, net: &PetriNet) -> Result<MainPath, AlignError> {
-    // A process's net is small: its shortest run takes a few hundred states.
-    let empty = Aligner::new(net, MAIN_PATH_BUDGET).align(&[])?;
-    let step_of = step_transitions(process, net);
-    let steps: Vec<StepId> =
-        empty.moves.iter().filter_map(|m| if let Move::Model(t) = *m { step_of[t.0 as usize] } else { None }).collect();
+/// The design's main path (the first-written branch at every choice, no loop; see
+/// [`crate::simulate::walk::main_path`]) and the hand-offs of its owners.
+pub fn main_path(process: &Process) -> MainPath {
+    let steps = crate::simulate::walk::main_path(process);
     let owners: Vec<Dept> = steps.iter().map(|&s| Dept(process.step(s).role.0)).collect();
-    Ok(MainPath { handoffs: HandoffFigures::of_path(&owners), steps })
+    MainPath { handoffs: HandoffFigures::of_path(&owners), steps }
 }

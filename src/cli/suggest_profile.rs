@@ -35,7 +35,7 @@ pub fn run(args: &SuggestProfileArgs, out: &mut impl Write) -> anyhow::Result<Ex
     let log_file = args.log.log.display().to_string();
     let (columns, xes) = match &read.source {
         Source::Csv(info) => (&info.columns[..], false),
-        Source::Xes(_) => (&[][..], true),
+        Source::Xes(_) | Source::Made => (&[][..], true),
     };
     let given = |flag: bool, in_profile: bool| flag || in_profile;
     let settings = ReadSettings {

@@ -19,6 +19,8 @@ pub enum Source {
     Csv(CsvInfo),
     /// An XES file.
     Xes(XesInfo),
+    /// Made in memory (a what-if replay), never read from a file.
+    Made,
 }
 
 /// A log as read: the events, what happened to every row, and how it was read.

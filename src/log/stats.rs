@@ -155,6 +155,7 @@ impl LogStats {
         let (format, columns) = match &read.source {
             Source::Csv(info) => ("csv", info.columns.iter().cloned().collect()),
             Source::Xes(info) => ("xes", info.keys.iter().cloned().collect()),
+            Source::Made => ("made", std::collections::BTreeMap::new()),
         };
         LogStats {
             file: file.to_owned(),

@@ -118,6 +118,15 @@ pub struct Loop {
     pub to: StepId,
     /// When it is taken.
     pub when: Option<String>,
+    /// When it is taken, in Chinese.
+    pub when_zh: Option<String>,
+}
+
+impl Loop {
+    /// When it is taken, in `lang` (`zh` for the Chinese text where there is one).
+    pub fn when(&self, zh: bool) -> Option<&str> {
+        if zh { self.when_zh.as_deref().or(self.when.as_deref()) } else { self.when.as_deref() }
+    }
 }
 
 /// A process definition that passed validation.

@@ -152,6 +152,8 @@ pub struct LoopSpec {
     pub to: Spanned<String>,
     /// When the loop is taken.
     pub when: Option<String>,
+    /// When the loop is taken, in Chinese.
+    pub when_zh: Option<String>,
 }
 
 /// One process file, decoded but not yet cross-checked.
@@ -223,7 +225,7 @@ const PROCESS_KEYS: [&str; 18] = [
 const STEP_KEYS: [&str; 6] = ["name", "name_zh", "role", "limit", "aliases", "description"];
 const ROLE_KEYS: [&str; 5] = ["name", "name_zh", "aliases", "office", "description"];
 const ESCALATION_KEYS: [&str; 2] = ["steps", "channels"];
-const LOOP_KEYS: [&str; 3] = ["from", "to", "when"];
+const LOOP_KEYS: [&str; 4] = ["from", "to", "when", "when_zh"];
 const ELEMENT_KEYS: [&str; 4] = ["inputs", "outputs", "customer", "value"];
 
 /// Decodes a process file's tree. `source` is the file's text (flow lines are located in it).
@@ -483,5 +485,6 @@ fn decode_loop(d: &mut Decoder<'_>, id: Spanned<String>, node: &Node) -> Option<
     let to = d.required(&f, "to", &what, "add `to: <earlier step it goes back to>`");
     let to = to.and_then(|n| d.id(n, "step id"));
     let when = d.opt_text(&f, "when", &what).map(|t| t.value);
-    Some(LoopSpec { id, from: from?, to: to?, when })
+    let when_zh = d.opt_text(&f, "when_zh", &what).map(|t| t.value);
+    Some(LoopSpec { id, from: from?, to: to?, when, when_zh })
 }

@@ -78,6 +78,7 @@ pub fn validate(d: &mut Decoder<'_>, spec: &ProcessSpec, file: &Path) -> Option<
                 from: StepId(u32_of(from.index())),
                 to: StepId(u32_of(to.index())),
                 when: l.when.clone(),
+                when_zh: l.when_zh.clone(),
             })
             .collect(),
         closed_loop,

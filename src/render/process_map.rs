@@ -158,7 +158,7 @@ pub fn designed_map(process: &Process, zh: bool) -> Graph {
             FlowKind::Flow => map.edge(from, to, vec![]),
             FlowKind::Loop(l) => {
                 let designed = &process.loops[l.0 as usize];
-                let label = designed.when.as_deref().map_or_else(|| designed.id.clone(), |w| wrap(w, 28));
+                let label = designed.when(zh).map_or_else(|| designed.id.clone(), |w| wrap(w, 28));
                 map.edge(
                     from,
                     to,

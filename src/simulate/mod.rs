@@ -20,4 +20,5 @@ pub mod rng;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod walk;
+pub mod what_if;
 pub mod writer;

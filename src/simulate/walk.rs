@@ -138,31 +138,37 @@ impl<'p> Walker<'p> {
     /// The trace starts at the start step and ends at an end step, and every step follows a
     /// designed flow or loop, with parallel branches interleaved. O(trace length).
     pub(crate) fn walk(&mut self, rng: &mut Xoshiro256, trace: &mut Vec<StepId>) {
+        self.walk_with(&mut Random, rng, trace);
+    }
+
+    /// As [`Walker::walk`], with `guide` making the choices.
+    pub(crate) fn walk_with(&mut self, guide: &mut impl Guide, rng: &mut Xoshiro256, trace: &mut Vec<StepId>) {
         trace.clear();
         self.tokens.clear();
         self.arrived.fill(0);
         self.taken.fill(0);
         self.tokens.push(self.plan.start);
         while !self.tokens.is_empty() && trace.len() < MAX_TRACE_EVENTS {
-            let pick = if self.tokens.len() == 1 { 0 } else { rng.index(self.tokens.len()) };
+            let pick = if self.tokens.len() == 1 { 0 } else { guide.token(self.tokens.len(), rng) };
             let at = self.tokens.swap_remove(pick);
             let node = &self.plan.nodes[at as usize];
             match node.kind {
                 Kind::Step(s) => {
                     trace.push(s);
-                    if let Some(target) = self.designed_loop(node, rng) {
+                    guide.stepped(s);
+                    if let Some(target) = self.designed_loop(guide, node, rng) {
                         self.tokens.push(target);
                     } else if !node.next.is_empty() {
-                        self.choose(node, rng);
+                        self.choose(guide, at, rng);
                     }
                 }
-                Kind::Exclusive => self.choose(node, rng),
+                Kind::Exclusive => self.choose(guide, at, rng),
                 Kind::Split => self.tokens.extend_from_slice(&node.next),
                 Kind::Join(inputs) => {
                     self.arrived[at as usize] += 1;
                     if self.arrived[at as usize] >= inputs {
                         self.arrived[at as usize] = 0;
-                        self.choose(node, rng);
+                        self.choose(guide, at, rng);
                     }
                 }
             }
@@ -170,20 +176,21 @@ impl<'p> Walker<'p> {
     }
 
     /// The target of a designed loop taken after `node`, if one is.
-    fn designed_loop(&mut self, node: &Node, rng: &mut Xoshiro256) -> Option<u32> {
+    fn designed_loop(&mut self, guide: &mut impl Guide, node: &Node, rng: &mut Xoshiro256) -> Option<u32> {
         for &(id, target) in &node.loops {
             let taken = &mut self.taken[id.0 as usize];
-            if *taken < MAX_LOOP_REPEATS && rng.chance(LOOP_PROBABILITY / f64::from(1u8 << *taken)) {
-                *taken += 1;
+            if guide.take_loop(id, *taken, rng) {
+                *taken = taken.saturating_add(1);
                 return Some(target);
             }
         }
         None
     }
 
-    /// Moves the token on to one successor of `node` (or finishes at an end step).
-    fn choose(&mut self, node: &Node, rng: &mut Xoshiro256) {
-        let k = if node.cumulative.len() == 1 { 0 } else { rng.weighted(&node.cumulative) };
+    /// Moves the token on to one successor of node `at` (or finishes at an end step).
+    fn choose(&mut self, guide: &mut impl Guide, at: u32, rng: &mut Xoshiro256) {
+        let node = &self.plan.nodes[at as usize];
+        let k = if node.cumulative.len() == 1 { 0 } else { guide.choose(at, &node.cumulative, rng) };
         if node.end && !node.next.is_empty() {
             if k > 0 {
                 self.tokens.push(node.next[k - 1]);
@@ -192,6 +199,71 @@ impl<'p> Walker<'p> {
             self.tokens.push(node.next[k]);
         }
     }
+}
+
+impl Plan {
+    /// The options of the choice at node `at`: `None` for "finish here" (an end step with
+    /// successors offers it first), then the flow successors' nodes in file order.
+    pub(crate) fn options(&self, at: u32) -> Vec<Option<u32>> {
+        let node = &self.nodes[at as usize];
+        let finish = (node.end && !node.next.is_empty()).then_some(None);
+        finish.into_iter().chain(node.next.iter().map(|&n| Some(n))).collect()
+    }
+}
+
+/// Who makes a walk's choices.
+pub(crate) trait Guide {
+    /// Which of `tokens` (parallel branches) moves next.
+    fn token(&mut self, tokens: usize, rng: &mut Xoshiro256) -> usize {
+        rng.index(tokens)
+    }
+    /// Which option of the choice at node `at` (see [`Plan::options`]) the ticket takes;
+    /// `cumulative` holds the documented branch weights' running totals.
+    fn choose(&mut self, at: u32, cumulative: &[u32], rng: &mut Xoshiro256) -> usize;
+    /// Whether the ticket takes designed loop `id` now, having taken it `taken` times.
+    fn take_loop(&mut self, id: LoopId, taken: u8, rng: &mut Xoshiro256) -> bool;
+    /// Told of each step the walk emits.
+    fn stepped(&mut self, _step: StepId) {}
+}
+
+/// The simulator's choices: the documented branch weights and loop probabilities.
+struct Random;
+
+impl Guide for Random {
+    fn choose(&mut self, _at: u32, cumulative: &[u32], rng: &mut Xoshiro256) -> usize {
+        rng.weighted(cumulative)
+    }
+
+    fn take_loop(&mut self, _id: LoopId, taken: u8, rng: &mut Xoshiro256) -> bool {
+        taken < MAX_LOOP_REPEATS && rng.chance(LOOP_PROBABILITY / f64::from(1u8 << taken))
+    }
+}
+
+/// The design's main path: the first-written branch at every choice (finishing where an end step
+/// may), no loop, parallel branches in turn.
+struct FirstBranch;
+
+impl Guide for FirstBranch {
+    fn token(&mut self, _tokens: usize, _rng: &mut Xoshiro256) -> usize {
+        0
+    }
+
+    fn choose(&mut self, _at: u32, _cumulative: &[u32], _rng: &mut Xoshiro256) -> usize {
+        0
+    }
+
+    fn take_loop(&mut self, _id: LoopId, _taken: u8, _rng: &mut Xoshiro256) -> bool {
+        false
+    }
+}
+
+/// The steps of `process`'s main path: the run that takes the first-written branch at every
+/// choice and no designed loop (the likeliest run of the simulator). O(steps).
+pub fn main_path(process: &Process) -> Vec<StepId> {
+    let plan = Plan::new(process);
+    let mut trace = Vec::new();
+    Walker::new(&plan).walk_with(&mut FirstBranch, &mut Xoshiro256::new(0, 0), &mut trace);
+    trace
 }
 
 #[cfg(test)]
