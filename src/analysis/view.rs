@@ -138,6 +138,7 @@ pub fn department_view(
     };
     let mut handoffs = HandoffFigures::default();
     let mut loopbacks = LoopbackFigures::default();
+    loopbacks.loop_targets = process.loops.iter().map(|l| l.to.0).collect();
     let mut organisation = depts.source.observed().then(|| OrganisationFigures::new(steps, process.roles.len()));
     let mut kpis = Kpis::new(process);
     let mut per_ticket = Vec::with_capacity(log.case_count());

@@ -34,6 +34,11 @@ pub enum Command {
     /// Draw a process's designed map: one swimlane per role, steps, gateways, designed loops, a
     /// legend (DOT, or SVG/PNG/PDF through Graphviz's `dot`).
     Render(RenderArgs),
+    /// Two processes side by side (e.g. the linear and the flattened complaint flow): both designed
+    /// maps in one picture, the steps they share in the same columns, and a table of what each
+    /// design implies and, with a month of tickets for each, what really happened; `--what-if`
+    /// replays the first month on the second design.
+    Compare(CompareArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -374,6 +379,63 @@ pub struct RenderArgs {
     #[arg(long, value_enum)]
     pub format: Option<RenderFormat>,
     /// Language of the map's names (default: Chinese when the process has Chinese names).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+/// Output formats of `compare`'s table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// An aligned text table.
+    Text,
+    /// A Markdown table.
+    Markdown,
+    /// JSON (design, observed and what-if figures).
+    Json,
+}
+
+/// `flowaudit compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The two processes, first then second: ids from the process directory or files.
+    #[arg(long = "process", value_name = "ID|FILE", required = true, num_args = 1)]
+    pub process: Vec<String>,
+    /// A month of tickets per process, in the same order (one: the first process's only). Read as
+    /// by `log stats`.
+    #[arg(long = "log", value_name = "FILE", num_args = 1)]
+    pub log: Vec<PathBuf>,
+    /// Replay the first log on the second process, with the month's own step durations and
+    /// choices (assumptions in docs/compare.md and under the picture).
+    #[arg(long)]
+    pub what_if: bool,
+    /// Seed of the what-if's draws: the same seed gives the same figures.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// What of each log to draw on its map.
+    #[arg(long, value_enum, default_value_t = OverlayMetric::Deviations)]
+    pub metric: OverlayMetric,
+    /// The logs' profile (columns, encoding, time zone, labels), as for `log stats`.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Text encoding of CSV logs: utf-8 or gbk / gb18030.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// IANA time zone of the logs' timestamps written without an offset.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// Keep only the logs' events with this lifecycle transition (e.g. `complete`).
+    #[arg(long, value_name = "TRANSITION")]
+    pub lifecycle: Option<String>,
+    /// The process directory, where ids, time limits and calendars are looked up.
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Where to write the picture; its extension (.dot, .svg, .png, .pdf) chooses the format.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Format of the table on standard output.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+    pub format: CompareFormat,
+    /// Language of names (default: Chinese when the first process has Chinese names).
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
 }

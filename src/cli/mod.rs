@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod compare;
 mod exit;
 mod export;
 mod grade;

@@ -8,17 +8,19 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 
+use crate::analysis::view::DepartmentView;
 use crate::cli::args::{AuditArgs, Lang, LogArgs, MapMode, OverlayMetric, RenderArgs, RenderFormat};
-use crate::cli::check::checked;
+use crate::cli::check::{Checked, checked};
 use crate::cli::exit::Exit;
 use crate::cli::{log_input, process_arg};
-use crate::model::process::StepId;
+use crate::model::process::{Process, StepId};
 use crate::render::discovered::{Discover, Mode, discovered_map};
+use crate::render::dot::Graph;
 use crate::render::overlay::{Metric, Observed, overlay};
 use crate::render::process_map::designed_map;
 
 /// The format `-o`'s extension names, if it names one.
-fn format_of(path: &Path) -> Option<RenderFormat> {
+pub fn format_of(path: &Path) -> Option<RenderFormat> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "dot" | "gv" => Some(RenderFormat::Dot),
         "svg" => Some(RenderFormat::Svg),
@@ -89,24 +91,41 @@ fn map(args: &RenderArgs) -> anyhow::Result<String> {
 
 /// The designed map of `id` with the log at `path` drawn on it.
 fn overlaid(args: &RenderArgs, id: &str, path: &Path) -> anyhow::Result<String> {
-    let audit = AuditArgs {
-        log: log_args(args, path),
+    let c = checked(&audit_args(log_args(args, path), id, &args.processes, args.lang))?;
+    Ok(overlaid_map(&c, metric(args.metric))?.to_dot())
+}
+
+/// The overlay `m` names.
+pub fn metric(m: OverlayMetric) -> Metric {
+    match m {
+        OverlayMetric::Frequency => Metric::Frequency,
+        OverlayMetric::Wait => Metric::Wait,
+        OverlayMetric::Deviations => Metric::Deviations,
+    }
+}
+
+/// `check`'s settings for the log `log` against process `id` (as `render` and `compare` use them).
+pub fn audit_args(log: LogArgs, id: &str, processes: &Path, lang: Option<Lang>) -> AuditArgs {
+    AuditArgs {
+        log,
         process: id.to_owned(),
-        processes: args.processes.clone(),
+        processes: processes.to_path_buf(),
         allow: None,
         budget: 10_000_000,
         time_limit: None,
         repeat_days: 30,
         contacts: None,
-        lang: args.lang,
+        lang,
         conformance_only: false,
-    };
-    let c = checked(&audit)?;
+    }
+}
+
+/// The designed map of the checked log's process with what `c` observed drawn on it.
+pub fn overlaid_map(c: &Checked, metric: Metric) -> anyhow::Result<Graph> {
     let (Some(process), Some((view, _))) = (&c.process, &c.view) else {
         anyhow::bail!("an overlay needs a process file, not a Petri net");
     };
-    let step_of: Vec<Option<StepId>> =
-        view.activity_id.iter().map(|&a| ((a as usize) < process.steps.len()).then_some(StepId(a))).collect();
+    let step_of = step_of(process, view);
     let mut o = Observed::new(&c.read.log, process, &step_of);
     for (i, step) in process.steps.iter().enumerate() {
         o.skipped[i] = c.result.summary.skipped.get(&step.id).copied().unwrap_or(0);
@@ -114,14 +133,14 @@ fn overlaid(args: &RenderArgs, id: &str, path: &Path) -> anyhow::Result<String> 
             view.loopbacks.per_activity.get(&u32::try_from(i).unwrap_or(u32::MAX)).map_or(0, |a| a.undesigned);
         o.wrong_department[i] = view.organisation.as_ref().map_or(0, |org| org.per_step[i].wrong);
     }
-    let metric = match args.metric {
-        OverlayMetric::Frequency => Metric::Frequency,
-        OverlayMetric::Wait => Metric::Wait,
-        OverlayMetric::Deviations => Metric::Deviations,
-    };
     let mut map = designed_map(process, c.zh);
     overlay(&mut map, process, &o, metric, c.zh);
-    Ok(map.to_dot())
+    Ok(map)
+}
+
+/// Each log activity's step, from the department view's activity ids.
+pub fn step_of(process: &Process, view: &DepartmentView) -> Vec<Option<StepId>> {
+    view.activity_id.iter().map(|&a| ((a as usize) < process.steps.len()).then_some(StepId(a))).collect()
 }
 
 /// The reading flags of `render` as those of the other commands.
@@ -136,16 +155,20 @@ fn log_args(args: &RenderArgs, path: &Path) -> LogArgs {
     }
 }
 
-/// Runs `render`.
-pub fn run(args: &RenderArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
-    let format = args.format.or_else(|| args.output.as_deref().and_then(format_of)).unwrap_or(RenderFormat::Dot);
-    let dot_text = map(args)?;
-    let bytes = match format {
+/// `dot_text` in `format`: as it is for DOT, else drawn by Graphviz's `dot`.
+pub fn draw(dot_text: String, format: RenderFormat) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
         RenderFormat::Dot => dot_text.into_bytes(),
         RenderFormat::Svg => run_dot(&dot_text, "svg")?,
         RenderFormat::Png => run_dot(&dot_text, "png")?,
         RenderFormat::Pdf => run_dot(&dot_text, "pdf")?,
-    };
+    })
+}
+
+/// Runs `render`.
+pub fn run(args: &RenderArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
+    let format = args.format.or_else(|| args.output.as_deref().and_then(format_of)).unwrap_or(RenderFormat::Dot);
+    let bytes = draw(map(args)?, format)?;
     match &args.output {
         Some(path) => std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?,
         None => out.write_all(&bytes)?,

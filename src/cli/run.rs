@@ -8,7 +8,9 @@ use clap::Parser;
 
 use crate::cli::args::{Cli, Command, LogCommand};
 use crate::cli::exit::Exit;
-use crate::cli::{check, export, grade, log_stats, loops, map, render, simulate, sla, suggest_profile, validate};
+use crate::cli::{
+    check, compare, export, grade, log_stats, loops, map, render, simulate, sla, suggest_profile, validate,
+};
 
 /// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -30,6 +32,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Loops(a) => loops::run(&a, &mut out),
         Command::Sla(a) => sla::run(&a, &mut out),
         Command::Render(a) => render::run(&a, &mut out),
+        Command::Compare(a) => compare::run(&a, &mut out),
         Command::Export(a) => export::run(&a),
         Command::Simulate(a) => simulate::run(&a, &mut out),
         Command::Grade(a) => grade::run(&a, &mut out),

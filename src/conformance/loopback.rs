@@ -203,6 +203,8 @@ pub struct TicketLoops {
     pub designed: u32,
     /// Of them, not.
     pub undesigned: u32,
+    /// Follow-ups: designed loops taken (designed repetitions of a loop's `to` step).
+    pub follow_ups: u32,
     /// Microseconds the loop-backs span (union over repeated activities).
     pub time: i64,
     /// Microseconds the undesigned ones span.
@@ -249,6 +251,9 @@ pub struct LoopbackFigures {
     pub undesigned_time: i64,
     /// Per activity id (as in [`classify`]'s `acts`).
     pub per_activity: hashbrown::HashMap<u32, ActivityLoops>,
+    /// Activity ids that are a designed loop's `to` step (set before the walk), for
+    /// [`TicketLoops::follow_ups`].
+    pub loop_targets: Vec<u32>,
     spans: Vec<(i64, i64, bool)>,
     touched: Vec<u32>,
 }
@@ -285,6 +290,7 @@ impl LoopbackFigures {
                 Judged::Designed => {
                     t.designed += 1;
                     act.designed += 1;
+                    t.follow_ups += u32::from(self.loop_targets.contains(&acts[i]));
                 }
                 Judged::Undesigned => {
                     t.undesigned += 1;

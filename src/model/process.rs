@@ -170,6 +170,11 @@ pub struct Process {
 }
 
 impl Process {
+    /// The name in `lang` (`zh` for the Chinese name where there is one).
+    pub fn display_name(&self, zh: bool) -> &str {
+        if zh { self.name_zh.as_deref().unwrap_or(&self.name) } else { &self.name }
+    }
+
     /// The step with id `id`.
     pub fn step_id(&self, id: &str) -> Option<StepId> {
         self.steps.iter().position(|s| s.id == id).map(|i| StepId(u32::try_from(i).unwrap_or(u32::MAX)))

@@ -1,5 +1,6 @@
 //! Rendering: tables, our DOT writer and the designed process maps (overlays as they land).
 
+pub mod compare;
 pub mod discovered;
 pub mod dot;
 pub mod matrix;

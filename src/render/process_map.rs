@@ -83,7 +83,7 @@ const EN: Words = Words {
 pub fn designed_map(process: &Process, zh: bool) -> Graph {
     let words = if zh { &ZH } else { &EN };
     let g = &process.graph.graph;
-    let name = if zh { process.name_zh.as_deref().unwrap_or(&process.name) } else { &process.name };
+    let name = process.display_name(zh);
     let mut map = Graph::new(process.id.clone());
     map.attrs = vec![
         s("label", format!("{name}\n{} {}", words.version, process.version)),
