@@ -10,6 +10,7 @@
 //! plus O(steps x flows) for the designed successors.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
@@ -138,6 +139,41 @@ fn label_of(a: &Attrs) -> String {
     })
 }
 
+/// The colour of a wait `heat` (0 = none, 1 = the longest median wait): from grey-red to a
+/// strong red, brighter as it heats, as `#rrggbb` (for edges and the legend alike).
+pub fn heat_colour(heat: f64) -> String {
+    let heat = heat.clamp(0.0, 1.0);
+    // HSV with hue 0 (red), saturation `heat`, value 0.45 + 0.45 * heat.
+    let v = 0.45 + 0.45 * heat;
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "in 0..=255 by construction")]
+    let byte = |x: f64| (x * 255.0).round() as u8;
+    let (r, gb) = (byte(v), byte(v * (1.0 - heat)));
+    format!("#{r:02x}{gb:02x}{gb:02x}")
+}
+
+/// Adds the colour scale of median waits (0 to `max_wait` seconds) to the map's legend.
+fn wait_scale(map: &mut Graph, max_wait: f64, zh: bool) {
+    let Some(a) = attrs_of(map, "legend") else { return };
+    let Some((_, Value::Html(table))) = a.iter_mut().find(|(k, _)| *k == "label") else { return };
+    let mut cells = String::new();
+    for i in 0..=4 {
+        let heat = f64::from(i) / 4.0;
+        let _ = write!(
+            cells,
+            "<td bgcolor=\"{}\"><font color=\"white\">{:.1}</font></td>",
+            heat_colour(heat),
+            heat * max_wait / 3600.0
+        );
+    }
+    let title = if zh { "路径等待时长中位数（小时）" } else { "median wait on a path (h)" };
+    let row = format!(
+        "<tr><td colspan=\"2\"><table border=\"0\" cellspacing=\"0\" cellpadding=\"3\"><tr><td colspan=\"5\">{title}</td></tr><tr>{cells}</tr></table></td></tr>"
+    );
+    if let Some(end) = table.rfind("</table>") {
+        table.insert_str(end, &row);
+    }
+}
+
 /// Marks up `map` (a designed map of `process`) with what `o` observed; `zh` for the legend's
 /// words.
 pub fn overlay(map: &mut Graph, process: &Process, o: &Observed, metric: Metric, zh: bool) {
@@ -202,7 +238,7 @@ pub fn overlay(map: &mut Graph, process: &Process, o: &Observed, metric: Metric,
             let heat = waits[&(x, y)] / max_wait;
             a.push(s("arrowhead", "none"));
             if metric == Metric::Wait {
-                a.push(s("color", format!("0.0 {heat:.2} {:.2}", 0.45 + 0.45 * heat)));
+                a.push(s("color", heat_colour(heat)));
                 a.push(s("label", format!("{:.1} h", waits[&(x, y)] / 3600.0)));
             } else {
                 a.push(s("color", "#7f8c8d80"));
@@ -215,6 +251,9 @@ pub fn overlay(map: &mut Graph, process: &Process, o: &Observed, metric: Metric,
             a.push(s("label", count.to_string()));
         }
         map.edge(id(x), id(y), a);
+    }
+    if metric == Metric::Wait {
+        wait_scale(map, max_wait, zh);
     }
     if let Some(title) = map.attrs.iter_mut().find(|(k, _)| *k == "label") {
         let note = match (zh, hidden) {

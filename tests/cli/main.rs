@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod compare;
 mod department;
 mod export;
 mod grade;
