@@ -54,6 +54,15 @@ fn the_sample_months_and_the_what_if() {
     let follow_ups = assumptions["follow_ups"].as_f64().unwrap();
     let loops = w["outcome"]["loopbacks_per_ticket"].as_f64().unwrap() * 3000.0;
     assert!((loops - 2.0 * follow_ups).abs() < 0.5, "{loops} loop-backs for {follow_ups} follow-ups");
+    // Both sample months come from the same simulator: the linear month replayed on the flat
+    // design lands near the month simulated under it.
+    let near = |key: &str, tolerance: f64| {
+        let (x, y) = (w["outcome"][key].as_f64().unwrap(), b[key].as_f64().unwrap());
+        assert!((x - y).abs() <= tolerance * y, "{key}: what-if {x}, flat month {y}");
+    };
+    near("handoffs_per_ticket", 0.05);
+    near("returns_per_ticket", 0.08);
+    near("median_throughput_hours", 0.05);
     let again = json(&["--log", LINEAR, "--log", FLAT, "--what-if"]);
     assert_eq!(v, again, "seeded: the same figures every run");
     let other_seed = json(&["--log", LINEAR, "--what-if", "--seed", "9"]);
