@@ -332,17 +332,10 @@ pub enum OverlayMetric {
     Deviations,
 }
 
-/// `flowaudit render`.
-#[derive(Debug, clap::Args)]
-
-pub struct RenderArgs {
-    /// The process: an id from the process directory or a process file.
-    #[arg(long, value_name = "ID|FILE")]
-    pub process: Option<String>,
-    /// A log to draw a discovered map of (without `--process`): the directly-follows map of its
-    /// activities. Its columns are recognised as by `log stats`; name others in a `--mapping` profile.
-    #[arg(long, value_name = "FILE")]
-    pub log: Option<PathBuf>,
+/// The reading flags of the commands that draw or compare logs (`render`, `compare`): a log
+/// profile and the flags a user most often needs without one.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadingFlags {
     /// The log's profile (columns, encoding, time zone, labels), as for `log stats`.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
@@ -355,6 +348,36 @@ pub struct RenderArgs {
     /// Keep only the log's events with this lifecycle transition (e.g. `complete`).
     #[arg(long, value_name = "TRANSITION")]
     pub lifecycle: Option<String>,
+}
+
+impl ReadingFlags {
+    /// These flags for the log at `path`, as the other commands' [`LogArgs`].
+    pub fn log_args(&self, path: &std::path::Path) -> LogArgs {
+        LogArgs {
+            log: path.to_path_buf(),
+            mapping: self.mapping.clone(),
+            encoding: self.encoding.clone(),
+            timezone: self.timezone.clone(),
+            lifecycle: self.lifecycle.clone(),
+            ..LogArgs::default()
+        }
+    }
+}
+
+/// `flowaudit render`.
+#[derive(Debug, clap::Args)]
+
+pub struct RenderArgs {
+    /// The process: an id from the process directory or a process file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: Option<String>,
+    /// A log to draw a discovered map of (without `--process`): the directly-follows map of its
+    /// activities. Its columns are recognised as by `log stats`; name others in a `--mapping` profile.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// How to read the log.
+    #[command(flatten)]
+    pub reading: ReadingFlags,
     /// Discovered map: share of events whose activities are kept, the most frequent first.
     #[arg(long, default_value_t = 1.0, value_name = "P")]
     pub activities: f64,
@@ -414,18 +437,9 @@ pub struct CompareArgs {
     /// What of each log to draw on its map.
     #[arg(long, value_enum, default_value_t = OverlayMetric::Deviations)]
     pub metric: OverlayMetric,
-    /// The logs' profile (columns, encoding, time zone, labels), as for `log stats`.
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Option<PathBuf>,
-    /// Text encoding of CSV logs: utf-8 or gbk / gb18030.
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-    /// IANA time zone of the logs' timestamps written without an offset.
-    #[arg(long, value_name = "ZONE")]
-    pub timezone: Option<String>,
-    /// Keep only the logs' events with this lifecycle transition (e.g. `complete`).
-    #[arg(long, value_name = "TRANSITION")]
-    pub lifecycle: Option<String>,
+    /// How to read the logs.
+    #[command(flatten)]
+    pub reading: ReadingFlags,
     /// The process directory, where ids, time limits and calendars are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,

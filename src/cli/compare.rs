@@ -24,18 +24,6 @@ use crate::render::process_map::designed_map;
 use crate::report::compare::{CompareReport, DesignReport, Outcome, Side, WhatIfReport};
 use crate::simulate::what_if::{Assumptions, Recorded, replay};
 
-/// The reading flags of `compare` for the log at `path`.
-fn log_args(args: &CompareArgs, path: &Path) -> LogArgs {
-    LogArgs {
-        log: path.to_path_buf(),
-        mapping: args.mapping.clone(),
-        encoding: args.encoding.clone(),
-        timezone: args.timezone.clone(),
-        lifecycle: args.lifecycle.clone(),
-        ..LogArgs::default()
-    }
-}
-
 /// The month's figures of a checked log.
 fn outcome(c: &Checked) -> anyhow::Result<Outcome> {
     let (Some((view, _)), true) = (&c.view, c.process.is_some()) else {
@@ -151,7 +139,7 @@ fn picture(
         notes.extend(assumption_notes(assumptions, a, b, args.seed, zh));
     }
     for (c, path) in checked_logs.iter().zip(&args.log) {
-        for w in c.quality.warnings(&log_input::reading_flags(&log_args(args, path)), &c.name) {
+        for w in c.quality.warnings(&log_input::reading_flags(&args.reading.log_args(path)), &c.name) {
             notes.push(format!("{}: {w}", c.name));
         }
     }
@@ -184,7 +172,12 @@ pub fn run(args: &CompareArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         .iter()
         .zip([&a.id, &b.id])
         .map(|(path, id)| {
-            checked(&audit_args(log_args(args, path), id, &args.processes, Some(if zh { Lang::Zh } else { Lang::En })))
+            checked(&audit_args(
+                args.reading.log_args(path),
+                id,
+                &args.processes,
+                Some(if zh { Lang::Zh } else { Lang::En }),
+            ))
         })
         .collect::<anyhow::Result<_>>()?;
     let replayed = match (args.what_if, checked_logs.first()) {

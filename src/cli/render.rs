@@ -69,7 +69,7 @@ fn map(args: &RenderArgs) -> anyhow::Result<String> {
             Ok(designed_map(&process, zh).to_dot())
         }
         (None, Some(path)) => {
-            let log_args = &log_args(args, path);
+            let log_args = &args.reading.log_args(path);
             for (flag, p) in [("--activities", args.activities), ("--paths", args.paths)] {
                 if !(0.0..=1.0).contains(&p) {
                     anyhow::bail!("{flag} {p} is not a share between 0 and 1");
@@ -91,7 +91,7 @@ fn map(args: &RenderArgs) -> anyhow::Result<String> {
 
 /// The designed map of `id` with the log at `path` drawn on it.
 fn overlaid(args: &RenderArgs, id: &str, path: &Path) -> anyhow::Result<String> {
-    let c = checked(&audit_args(log_args(args, path), id, &args.processes, args.lang))?;
+    let c = checked(&audit_args(args.reading.log_args(path), id, &args.processes, args.lang))?;
     Ok(overlaid_map(&c, metric(args.metric))?.to_dot())
 }
 
@@ -141,18 +141,6 @@ pub fn overlaid_map(c: &Checked, metric: Metric) -> anyhow::Result<Graph> {
 /// Each log activity's step, from the department view's activity ids.
 pub fn step_of(process: &Process, view: &DepartmentView) -> Vec<Option<StepId>> {
     view.activity_id.iter().map(|&a| ((a as usize) < process.steps.len()).then_some(StepId(a))).collect()
-}
-
-/// The reading flags of `render` as those of the other commands.
-fn log_args(args: &RenderArgs, path: &Path) -> LogArgs {
-    LogArgs {
-        log: path.to_path_buf(),
-        mapping: args.mapping.clone(),
-        encoding: args.encoding.clone(),
-        timezone: args.timezone.clone(),
-        lifecycle: args.lifecycle.clone(),
-        ..LogArgs::default()
-    }
 }
 
 /// `dot_text` in `format`: as it is for DOT, else drawn by Graphviz's `dot`.

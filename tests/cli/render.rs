@@ -145,6 +145,9 @@ fn the_month_drawn_on_the_designed_map() {
     assert!(deviations.contains("红色：设计之外的路径"), "the title says which rare paths are left out");
     let wait = dot("wait");
     assert!(wait.contains(" h\"]"), "median waits on the paths");
-    assert!(wait.contains("路径等待时长中位数（小时）</td></tr><tr><td bgcolor=\"#737373\">"), "the colour scale in the legend: {wait}");
+    assert!(
+        wait.contains("路径等待时长中位数（小时）</td></tr><tr><td bgcolor=\"#737373\">"),
+        "the colour scale in the legend: {wait}"
+    );
     insta::assert_snapshot!("complaint-linear-sample-deviations", deviations);
 }
