@@ -153,4 +153,83 @@ impl EventLog {
             + opt(&self.cases.business)
             + self.case_attributes.len() * 12
     }
+
+    /// The log of `cases` only (in that order), sharing nothing with `self`: for auditing one
+    /// process's tickets of a centre's month. The activity and value interners are copied whole
+    /// (their symbols stay valid); case ids are interned anew. O(events of `cases` + strings).
+    pub fn subset(&self, cases: &[CaseIdx]) -> EventLog {
+        let events: usize = cases.iter().map(|&c| self.events_of(c).len()).sum();
+        let mut case_ids = Interner::new();
+        let mut case_start = Vec::with_capacity(cases.len() + 1);
+        let mut order: Vec<u32> = Vec::with_capacity(events);
+        let mut new_case = vec![u32::MAX; self.case_count()];
+        for (i, &c) in cases.iter().enumerate() {
+            case_ids.intern(self.case_id(c));
+            case_start.push(u32::try_from(order.len()).unwrap_or(u32::MAX));
+            new_case[c.index()] = u32::try_from(i).unwrap_or(u32::MAX);
+            order.extend(self.events_of(c).map(|e| u32::try_from(e).unwrap_or(u32::MAX)));
+        }
+        case_start.push(u32::try_from(order.len()).unwrap_or(u32::MAX));
+        let per_event = |col: &Option<Vec<Sym>>| col.as_ref().map(|v| order.iter().map(|&e| v[e as usize]).collect());
+        let per_case = |col: &Option<Vec<Sym>>| col.as_ref().map(|v| cases.iter().map(|c| v[c.index()]).collect());
+        let mut case_attributes: Vec<CaseAttribute> = self
+            .case_attributes
+            .iter()
+            .filter(|a| new_case[a.case.index()] != u32::MAX)
+            .map(|a| CaseAttribute { case: CaseIdx(new_case[a.case.index()]), ..*a })
+            .collect();
+        case_attributes.sort_by_key(|a| (a.case.0, a.key.0));
+        EventLog {
+            case_ids,
+            activities: self.activities.clone(),
+            values: self.values.clone(),
+            case_start,
+            activity: order.iter().map(|&e| self.activity[e as usize]).collect(),
+            time: order.iter().map(|&e| self.time[e as usize]).collect(),
+            events: EventColumns {
+                role: per_event(&self.events.role),
+                resource: per_event(&self.events.resource),
+                lifecycle: per_event(&self.events.lifecycle),
+            },
+            cases: CaseColumns {
+                customer: per_case(&self.cases.customer),
+                tier: self.cases.tier.as_ref().map(|v| cases.iter().map(|c| v[c.index()]).collect()),
+                class: per_case(&self.cases.class),
+                channel: per_case(&self.cases.channel),
+                business: per_case(&self.cases.business),
+            },
+            case_attributes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod subset_tests {
+    use crate::log::builder::{CaseField, Extras, LogBuilder, Present};
+    use crate::log::event_log::CaseIdx;
+    use crate::log::timestamp::Time;
+
+    #[test]
+    fn a_subset_keeps_its_tickets_whole_and_in_the_given_order() {
+        let mut b = LogBuilder::new(Present { role: true, channel: true, tier: true, ..Present::default() });
+        for (id, acts, channel) in [("a", "x,y", "phone"), ("b", "y", "web"), ("c", "z,x,z", "app")] {
+            let c = b.case(id);
+            b.set_case_value(c, CaseField::Channel, channel);
+            b.set_tier(c, 3);
+            for (i, act) in acts.split(',').enumerate() {
+                b.event(c, act, Time(i64::try_from(i).unwrap()), Extras { role: Some("r"), ..Extras::default() });
+            }
+        }
+        let log = b.finish();
+        let s = log.subset(&[CaseIdx(2), CaseIdx(0)]);
+        assert_eq!((s.case_count(), s.event_count()), (2, 5));
+        assert_eq!((s.case_id(CaseIdx(0)), s.case_id(CaseIdx(1))), ("c", "a"));
+        let names: Vec<&str> = s.trace(CaseIdx(0)).iter().map(|&a| s.activity_name(a)).collect();
+        assert_eq!(names, ["z", "x", "z"]);
+        assert_eq!(s.time[s.events_of(CaseIdx(1))], [Time(0), Time(1)]);
+        let channel = s.cases.channel.as_ref().unwrap();
+        assert_eq!((s.values.resolve(channel[0]), s.values.resolve(channel[1])), ("app", "phone"));
+        assert_eq!(s.events.role.as_ref().unwrap().len(), 5);
+        assert_eq!(s.find_case("a"), Some(CaseIdx(1)));
+    }
 }

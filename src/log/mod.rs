@@ -17,6 +17,7 @@ pub mod profile;
 #[cfg(test)]
 mod properties;
 pub mod read;
+pub mod routing;
 pub mod stats;
 pub mod suggest;
 pub mod time_layout;
