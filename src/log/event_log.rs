@@ -157,6 +157,7 @@ impl EventLog {
     /// The log of `cases` only (in that order), sharing nothing with `self`: for auditing one
     /// process's tickets of a centre's month. The activity and value interners are copied whole
     /// (their symbols stay valid); case ids are interned anew. O(events of `cases` + strings).
+    #[must_use]
     pub fn subset(&self, cases: &[CaseIdx]) -> EventLog {
         let events: usize = cases.iter().map(|&c| self.events_of(c).len()).sum();
         let mut case_ids = Interner::new();

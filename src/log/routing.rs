@@ -102,10 +102,10 @@ impl Routing {
 /// The entry of `list` that `value` names (id, code, name, Chinese name; exactly, then ignoring
 /// ASCII case).
 fn find(list: &[Coded], value: &str) -> Option<usize> {
-    let value = value.trim();
     fn names(c: &Coded) -> [Option<&str>; 4] {
         [Some(c.id.as_str()), Some(c.code.as_str()), Some(c.name.as_str()), c.name_zh.as_deref()]
     }
+    let value = value.trim();
     list.iter()
         .position(|c| names(c).into_iter().flatten().any(|n| n == value))
         .or_else(|| list.iter().position(|c| names(c).into_iter().flatten().any(|n| n.eq_ignore_ascii_case(value))))
@@ -117,10 +117,13 @@ fn resolver<'a>(log: &'a EventLog, list: &'a [Coded]) -> impl FnMut(Sym) -> Opti
     move |sym: Sym| *memo.entry(sym.0).or_insert_with(|| find(list, log.values.resolve(sym)))
 }
 
+/// One business x channel of the map: its touchpoint for every brand, and those per brand id.
+type Cell<'m> = (Option<usize>, BTreeMap<&'m str, usize>);
+
 /// Routes every ticket of `log` through `map`; `brand` is the log's brand column, when it has one.
 pub fn route(log: &EventLog, map: &TouchpointMap, brand: Option<&[Sym]>) -> Routing {
     // (business, channel) -> (touchpoint for every brand, per brand).
-    let mut cells: BTreeMap<(&str, &str), (Option<usize>, BTreeMap<&str, usize>)> = BTreeMap::new();
+    let mut cells: BTreeMap<(&str, &str), Cell<'_>> = BTreeMap::new();
     for (i, t) in map.touchpoints.iter().enumerate() {
         let cell = cells.entry((t.business.as_str(), t.channel.as_str())).or_default();
         match &t.brand {
