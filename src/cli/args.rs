@@ -39,6 +39,11 @@ pub enum Command {
     /// design implies and, with a month of tickets for each, what really happened; `--what-if`
     /// replays the first month on the second design.
     Compare(CompareArgs),
+    /// The monthly audit: a centre's month routed through the touchpoint map, every ticket checked
+    /// against its own process, written as reports/YYYY-MM/ (HTML, Excel, Markdown, JSON, CSV,
+    /// SVG maps) with benchmark values and trends. With no arguments, in the repository: the
+    /// bundled sample month into reports/example/.
+    Audit(AuditMonthArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
     /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
@@ -220,6 +225,10 @@ pub struct AuditArgs {
     /// Only the alignments and their figures: no hand-offs, loop-backs, departments or KPIs.
     #[arg(long)]
     pub conformance_only: bool,
+    /// Open tickets' time limits are measured to this instant (default: the log's last event);
+    /// set by `audit` (the month's end), not a flag.
+    #[arg(skip)]
+    pub as_of: Option<crate::log::timestamp::Time>,
 }
 
 /// `flowaudit check`.
@@ -404,6 +413,47 @@ pub struct RenderArgs {
     /// Language of the map's names (default: Chinese when the process has Chinese names).
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
+}
+
+/// `flowaudit audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditMonthArgs {
+    /// The month to audit, `YYYY-MM` (default: the month most tickets opened in). A ticket belongs
+    /// to the month it was opened in.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// The month's ticket exports (CSV, XES, XES.gz; several may be given); default: the bundled
+    /// sample month, written to `<out>/example/`.
+    #[arg(long = "log", value_name = "FILE", num_args = 1..)]
+    pub log: Vec<PathBuf>,
+    /// Audit every ticket against this one process instead of routing by touchpoint.
+    #[arg(long, value_name = "ID|FILE")]
+    pub process: Option<String>,
+    /// The process directory (processes, touchpoints.yaml, time limits, benchmark values).
+    #[arg(long, default_value = "processes", value_name = "DIR")]
+    pub processes: PathBuf,
+    /// Where the month's folder is written.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Language of the report (default: Chinese).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    /// Replace the month's folder when it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Exit 1 when a benchmark value is missed (for cron and CI).
+    #[arg(long)]
+    pub fail_on_miss: bool,
+    /// On-site inspection results to merge into field application (实地运用): CSV
+    /// `process,inspected,compliant`.
+    #[arg(long, value_name = "FILE")]
+    pub inspections: Option<PathBuf>,
+    /// The centre's time zone, for the month's boundaries.
+    #[arg(long, default_value = "Asia/Shanghai", value_name = "ZONE")]
+    pub zone: String,
+    /// How to read the logs.
+    #[command(flatten)]
+    pub reading: ReadingFlags,
 }
 
 /// Output formats of `compare`'s table.

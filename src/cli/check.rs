@@ -223,7 +223,9 @@ pub fn checked_from(
         None => process.as_ref().is_some_and(Process::prefers_zh),
     };
     let limits = match (&process, &mapping) {
-        (Some(p), Some(m)) if !args.conformance_only => time_limits(&args.processes, &read.log, p, &m.step_of),
+        (Some(p), Some(m)) if !args.conformance_only => {
+            time_limits(&args.processes, &read.log, p, &m.step_of, args.as_of)
+        }
         _ => None,
     };
     Ok(Checked { name, process, net, read, result, allowed, quality, view, zh, limits })
@@ -237,6 +239,7 @@ fn time_limits(
     log: &EventLog,
     process: &Process,
     step_of: &[Option<crate::model::process::StepId>],
+    as_of: Option<crate::log::timestamp::Time>,
 ) -> Option<LimitSummary> {
     // A broken time-limits file or calendar (reported with its locations) costs the summary, not
     // the check.
@@ -249,7 +252,7 @@ fn time_limits(
         }
     };
     let tiers = tiers(log, None);
-    let as_of = log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last);
+    let as_of = as_of.unwrap_or_else(|| log.time_span().map_or(crate::log::timestamp::Time(0), |(_, last)| last));
     let options =
         SlaOptions { as_of, warn_at: sla::DEFAULT_WARN_AT, calendar: None, tiers: &tiers, keep_tickets: false };
     let figures = setup.evaluate(log, process, step_of, options);

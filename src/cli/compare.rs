@@ -149,6 +149,30 @@ fn picture(
     Ok(())
 }
 
+/// One side of a comparison: the design, and the month `c` when there is one.
+fn side(p: &Process, c: Option<&Checked>, path: Option<&PathBuf>, zh: bool) -> anyhow::Result<Side> {
+    Ok(Side {
+        id: p.id.clone(),
+        name: p.display_name(zh).to_owned(),
+        version: p.version.clone(),
+        design: DesignReport::new(p, &design_figures(p), zh),
+        observed: c.map(outcome).transpose()?,
+        log: path.map(|p| p.display().to_string()),
+    })
+}
+
+/// The comparison of two processes of one kind that both ran in an audited month (e.g. the
+/// linear and the flattened complaint flow), first by id; `None` unless exactly two did.
+pub fn same_kind(checked: &[Checked], zh: bool) -> anyhow::Result<Option<CompareReport>> {
+    let [a, b] = checked else { return Ok(None) };
+    let (Some(pa), Some(pb)) = (&a.process, &b.process) else { return Ok(None) };
+    let (first, second) = if pa.id <= pb.id { ((pa, a), (pb, b)) } else { ((pb, b), (pa, a)) };
+    Ok(Some(CompareReport {
+        processes: vec![side(first.0, Some(first.1), None, zh)?, side(second.0, Some(second.1), None, zh)?],
+        what_if: None,
+    }))
+}
+
 /// Runs `compare`.
 pub fn run(args: &CompareArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let [first, second] = &args.process[..] else {
@@ -184,20 +208,10 @@ pub fn run(args: &CompareArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
         (true, Some(c)) => Some(what_if(args, c, &b)?),
         _ => None,
     };
-    let side = |p: &Process, c: Option<&Checked>, path: Option<&PathBuf>| -> anyhow::Result<Side> {
-        Ok(Side {
-            id: p.id.clone(),
-            name: p.display_name(zh).to_owned(),
-            version: p.version.clone(),
-            design: DesignReport::new(p, &design_figures(p), zh),
-            observed: c.map(outcome).transpose()?,
-            log: path.map(|p| p.display().to_string()),
-        })
-    };
     let report = CompareReport {
         processes: vec![
-            side(&a, checked_logs.first(), args.log.first())?,
-            side(&b, checked_logs.get(1), args.log.get(1))?,
+            side(&a, checked_logs.first(), args.log.first(), zh)?,
+            side(&b, checked_logs.get(1), args.log.get(1), zh)?,
         ],
         what_if: match &replayed {
             Some((c, assumptions)) => {

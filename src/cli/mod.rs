@@ -2,6 +2,7 @@
 //! and named exit codes. The only part of the crate that prints, reads the environment or exits.
 
 mod args;
+mod audit;
 mod check;
 mod compare;
 mod exit;

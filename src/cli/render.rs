@@ -117,6 +117,7 @@ pub fn audit_args(log: LogArgs, id: &str, processes: &Path, lang: Option<Lang>) 
         contacts: None,
         lang,
         conformance_only: false,
+        as_of: None,
     }
 }
 

@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::cli::args::{Cli, Command, LogCommand};
 use crate::cli::exit::Exit;
 use crate::cli::{
-    check, compare, export, grade, log_stats, loops, map, render, simulate, sla, suggest_profile, validate,
+    audit, check, compare, export, grade, log_stats, loops, map, render, simulate, sla, suggest_profile, validate,
 };
 
 /// Runs `flowaudit` with `args` (the program name first) and returns its exit code.
@@ -33,6 +33,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sla(a) => sla::run(&a, &mut out),
         Command::Render(a) => render::run(&a, &mut out),
         Command::Compare(a) => compare::run(&a, &mut out),
+        Command::Audit(a) => audit::run(&a, &mut out),
         Command::Export(a) => export::run(&a),
         Command::Simulate(a) => simulate::run(&a, &mut out),
         Command::Grade(a) => grade::run(&a, &mut out),

@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use crate::log::builder::{CaseField, Extras, LogBuilder, Present};
 use crate::log::intern::{Interner, Sym};
 use crate::log::timestamp::Time;
 
@@ -152,6 +153,63 @@ impl EventLog {
             + opt(&self.cases.channel)
             + opt(&self.cases.business)
             + self.case_attributes.len() * 12
+    }
+
+    /// One log of `logs` (several exports of one month): a ticket id found in several is one
+    /// ticket, its events merged in time order. One log is returned as it is; otherwise
+    /// O(events) with every string interned again.
+    pub fn concat(mut logs: Vec<EventLog>) -> EventLog {
+        if logs.len() <= 1 {
+            return logs.pop().unwrap_or_default();
+        }
+        let any = |f: &dyn Fn(&EventLog) -> bool| logs.iter().any(f);
+        let present = Present {
+            role: any(&|l| l.events.role.is_some()),
+            resource: any(&|l| l.events.resource.is_some()),
+            lifecycle: any(&|l| l.events.lifecycle.is_some()),
+            customer: any(&|l| l.cases.customer.is_some()),
+            tier: any(&|l| l.cases.tier.is_some()),
+            class: any(&|l| l.cases.class.is_some()),
+            channel: any(&|l| l.cases.channel.is_some()),
+            business: any(&|l| l.cases.business.is_some()),
+        };
+        let mut b = LogBuilder::new(present);
+        b.reserve(logs.iter().map(EventLog::event_count).sum());
+        for log in &logs {
+            let text = |col: &Option<Vec<Sym>>, i: usize| {
+                col.as_ref().map(|v| v[i]).filter(|s| s.is_some()).map(|s| log.values.resolve(s))
+            };
+            let mut attrs = log.case_attributes.iter().peekable();
+            for case in log.case_indices() {
+                let c = b.case(log.case_id(case));
+                let i = case.index();
+                for (field, col) in [
+                    (CaseField::Customer, &log.cases.customer),
+                    (CaseField::Class, &log.cases.class),
+                    (CaseField::Channel, &log.cases.channel),
+                    (CaseField::Business, &log.cases.business),
+                ] {
+                    if let Some(v) = text(col, i) {
+                        b.set_case_value(c, field, v);
+                    }
+                }
+                if let Some(&t) = log.cases.tier.as_ref().and_then(|v| v.get(i)).filter(|&&t| t > 0) {
+                    b.set_tier(c, t);
+                }
+                while let Some(a) = attrs.next_if(|a| a.case == case) {
+                    b.case_attribute(c, log.values.resolve(a.key), log.values.resolve(a.value));
+                }
+                for e in log.events_of(case) {
+                    let extras = Extras {
+                        role: text(&log.events.role, e),
+                        resource: text(&log.events.resource, e),
+                        lifecycle: text(&log.events.lifecycle, e),
+                    };
+                    b.event(c, log.activity_name(log.activity[e]), log.time[e], extras);
+                }
+            }
+        }
+        b.finish()
     }
 
     /// The log of `cases` only (in that order), sharing nothing with `self`: for auditing one

@@ -24,7 +24,7 @@ use crate::report::sla::LimitSummary;
 use crate::simulate::what_if::Assumptions;
 
 /// A month's figures under one process.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Outcome {
     /// Tickets.
     pub tickets: u64,

@@ -18,3 +18,9 @@ pub fn pct(r: Option<f64>) -> String {
 pub fn hours(us: i64) -> f64 {
     us as f64 / 3_600_000_000.0
 }
+
+/// A count as a float, for averages.
+#[expect(clippy::cast_precision_loss, reason = "ticket and event counts are far below 2^52")]
+pub fn as_f64(n: u64) -> f64 {
+    n as f64
+}

@@ -1,6 +1,7 @@
 //! Reports: the figures of a check for people (text) and tools (JSON), names resolved in the
 //! process's language.
 
+pub mod audit;
 pub mod compare;
 pub mod data_quality;
 pub mod department;

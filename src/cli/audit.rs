@@ -1,0 +1,369 @@
+//! `flowaudit audit`: a whole centre's month, routed through the touchpoint map, checked per
+//! process, and written as `reports/YYYY-MM/`. The walk of a ticket: read -> select the month ->
+//! route ([`crate::log::routing`]) -> per process: align and the department view
+//! ([`crate::cli::check`]), time limits and bottlenecks, the map -> [`crate::report::audit`].
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{Datelike as _, TimeZone as _};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::analysis::bottleneck::bottlenecks;
+use crate::analysis::limits::SlaOptions;
+use crate::cli::args::{AuditMonthArgs, Lang};
+use crate::cli::check::{Checked, checked_from};
+use crate::cli::render::{audit_args, overlaid_map, run_dot, step_of};
+use crate::cli::{log_input, sla};
+use crate::log::accounting::Accounting;
+use crate::log::event_log::{CaseIdx, EventLog};
+use crate::log::read::{ReadLog, Source};
+use crate::log::routing::{Routing, route};
+use crate::log::timestamp::Time;
+use crate::model::diagnostic;
+use crate::model::library::{self, Library};
+use crate::render::overlay::Metric;
+use crate::report::audit::{Audit, ProcessAudit, RoutingReport};
+use crate::report::compare::Outcome;
+use crate::report::data_quality::DataQuality;
+use crate::report::department::Names;
+use crate::report::sla::{SlaInput, SlaReport, tiers};
+
+/// The bundled sample month `flowaudit audit` audits when given no log.
+pub const EXAMPLE_LOG: &str = "samples/2026-10/centre.csv.gz";
+/// The folder the bundled example is written to, under `--out`.
+pub const EXAMPLE_NAME: &str = "example";
+/// Variants listed per process.
+const TOP_VARIANTS: usize = 10;
+
+/// What the command line resolved to.
+pub struct Setup {
+    /// The logs.
+    pub logs: Vec<PathBuf>,
+    /// The folder name under `--out`: the month, or `example`.
+    pub name: String,
+    /// Whether an existing folder may be replaced.
+    pub force: bool,
+    /// The centre's time zone, for month boundaries.
+    pub zone: chrono_tz::Tz,
+}
+
+/// The month (`YYYY-MM`) a time falls in, in `zone`.
+fn month_of(t: Time, zone: chrono_tz::Tz) -> Option<String> {
+    let secs = t.0.div_euclid(1_000_000);
+    let local = zone.timestamp_opt(secs, 0).single()?;
+    Some(format!("{:04}-{:02}", local.year(), local.month()))
+}
+
+/// Each ticket's month of opening (its first timed event), `None` without a timestamp.
+fn opening_months(log: &EventLog, zone: chrono_tz::Tz) -> Vec<Option<String>> {
+    log.case_indices()
+        .map(|c| {
+            let first = log.events_of(c).map(|e| log.time[e]).filter(|t| t.is_some()).min()?;
+            month_of(first, zone)
+        })
+        .collect()
+}
+
+/// The month most tickets opened in (the later one on a tie).
+fn modal_month(months: &[Option<String>]) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for m in months.iter().flatten() {
+        *counts.entry(m).or_default() += 1;
+    }
+    counts.iter().max_by_key(|(m, n)| (**n, **m)).map(|(m, _)| (*m).to_owned())
+}
+
+/// The process library of `dir`, or its errors printed with their locations.
+pub fn library(dir: &Path) -> anyhow::Result<Library> {
+    let lib = library::load(&[dir.to_path_buf()]);
+    if lib.has_errors() {
+        diagnostic::write_text(&mut std::io::stderr().lock(), &lib.diagnostics, |name| lib.source(name))?;
+        anyhow::bail!(
+            "the process directory {} has errors: run `flowaudit validate --processes {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(lib)
+}
+
+/// A bar over the processes, on a terminal.
+fn bar(len: u64) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("auditing {bar:30} {pos}/{len} processes: {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// The month's tickets of `log` and the counts of those left out (other months, no timestamp).
+pub fn select_month(log: &EventLog, month: &str, zone: chrono_tz::Tz) -> (Vec<CaseIdx>, u64, u64) {
+    let months = opening_months(log, zone);
+    let mut keep = Vec::new();
+    let (mut other, mut untimed) = (0, 0);
+    for (c, m) in log.case_indices().zip(&months) {
+        match m {
+            Some(m) if m == month => keep.push(c),
+            Some(_) => other += 1,
+            None => untimed += 1,
+        }
+    }
+    (keep, other, untimed)
+}
+
+/// The month the user named, or the one most tickets opened in.
+pub fn choose_month(given: Option<&str>, log: &EventLog, zone: chrono_tz::Tz) -> anyhow::Result<String> {
+    if let Some(m) = given {
+        crate::simulate::config::Month::parse(m).map_err(|e| anyhow::anyhow!("--month {m}: {e}"))?;
+        return Ok(m.to_owned());
+    }
+    modal_month(&opening_months(log, zone)).context("no ticket of the log has a timestamp: give --month YYYY-MM")
+}
+
+/// One process's month: checked, its time limits and bottlenecks, its map.
+fn audit_process(
+    args: &AuditMonthArgs,
+    id: &str,
+    log: EventLog,
+    as_of: Time,
+    zh: bool,
+    draw: bool,
+) -> anyhow::Result<(ProcessAudit, Checked)> {
+    let events = log.event_count() as u64;
+    let made = ReadLog {
+        log,
+        accounting: Accounting { rows_read: events, accepted: events, ..Accounting::default() },
+        source: Source::Made,
+    };
+    let mut a = audit_args(
+        crate::cli::args::LogArgs { log: PathBuf::from(id), ..Default::default() },
+        id,
+        &args.processes,
+        Some(if zh { Lang::Zh } else { Lang::En }),
+    );
+    a.as_of = Some(as_of);
+    let c = checked_from(&a, |_| Ok(made))?;
+    let (Some(process), Some((view, depts))) = (&c.process, &c.view) else {
+        anyhow::bail!("`{id}` is not a process file");
+    };
+    let log = &c.read.log;
+    let steps = step_of(process, view);
+    let sla = match sla::load_limits(&args.processes, None, None)? {
+        Some(setup) => {
+            let tiers = tiers(log, None);
+            let options =
+                SlaOptions { as_of, warn_at: sla::DEFAULT_WARN_AT, calendar: None, tiers: &tiers, keep_tickets: true };
+            let figures = setup.evaluate(log, process, &steps, options);
+            let b = bottlenecks(log, process, &steps, depts);
+            let names = Names { process, log, depts, zh };
+            let input = SlaInput {
+                figures: &figures,
+                rules: &setup.rules,
+                bottlenecks: &b,
+                names: &names,
+                tiers: &tiers,
+                as_of,
+                warn_at: sla::DEFAULT_WARN_AT,
+                top: 20,
+            };
+            Some(SlaReport::new(&input))
+        }
+        None => None,
+    };
+    let map_svg = if draw {
+        let dot = overlaid_map(&c, Metric::Deviations)?.to_dot();
+        Some(String::from_utf8_lossy(&run_dot(&dot, "svg")?).into_owned())
+    } else {
+        None
+    };
+    let mut variants: Vec<(Vec<String>, u64)> = c
+        .result
+        .variants
+        .list
+        .iter()
+        .map(|v| {
+            let names = log
+                .trace(v.example)
+                .iter()
+                .map(|&a| {
+                    steps[a.index()]
+                        .map_or_else(|| log.activity_name(a).to_owned(), |s| process.step(s).display(zh).to_owned())
+                })
+                .collect();
+            (names, u64::from(v.count))
+        })
+        .collect();
+    variants.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    variants.truncate(TOP_VARIANTS);
+    let outcome = Outcome::new(log, &c.result.summary, view, c.limits.as_ref());
+    let p = ProcessAudit {
+        id: process.id.clone(),
+        name: process.display_name(zh).to_owned(),
+        version: process.version.clone(),
+        outcome,
+        conformance: c.result.summary.clone(),
+        patterns: c.result.patterns.clone(),
+        variants,
+        department: c.department_report(),
+        sla,
+        quality: c.quality.clone(),
+        map_svg,
+    };
+    Ok((p, c))
+}
+
+/// Reads, selects, routes and audits the month: everything but the writing.
+pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
+    let lib = library(&args.processes)?;
+    let mut read_logs: Vec<ReadLog> = Vec::new();
+    for path in &setup.logs {
+        let la = args.reading.log_args(path);
+        let profile = log_input::profile(&la)?;
+        read_logs.push(log_input::read_log(&la, profile.as_ref())?);
+    }
+    let quality = rows_quality(&read_logs);
+    let log = EventLog::concat(read_logs.into_iter().map(|r| r.log).collect());
+    let month = choose_month(args.month.as_deref(), &log, setup.zone)?;
+    let (cases, other_months, untimed) = select_month(&log, &month, setup.zone);
+    let month_log = log.subset(&cases);
+    drop(log);
+    let routing = match &args.process {
+        Some(id) => Routing::all_to(&month_log, &crate::cli::process_arg::load(id, &args.processes)?.id),
+        None => {
+            let map = lib.touchpoints.as_ref().with_context(|| {
+                format!("{} has no touchpoints.yaml to route tickets by: give --process ID", args.processes.display())
+            })?;
+            route(&month_log, map, None)
+        }
+    };
+    let zh = !matches!(args.lang, Some(Lang::En));
+    let as_of = month_end(&month, setup.zone).min(month_log.time_span().map_or(Time(i64::MAX), |(_, last)| last));
+    let draw = which_dot();
+    if !draw {
+        eprintln!(
+            "warning: Graphviz's `dot` is not installed: the report has no maps (Debian: apt-get install graphviz fonts-wqy-microhei)"
+        );
+    }
+    let bar = bar(routing.routed.len() as u64);
+    let mut processes = Vec::new();
+    // The processes of the kind that has two designs running this month (linear vs flattened).
+    let kind_of = |id: &str| lib.process(id).map(|p| p.kind.clone());
+    let mut kinds: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for id in routing.routed.keys() {
+        if let Some(k) = kind_of(id) {
+            *kinds.entry(k).or_default() += 1;
+        }
+    }
+    let paired = |id: &str| kind_of(id).is_some_and(|k| kinds.get(&k) == Some(&2));
+    let mut checked: Vec<Checked> = Vec::new();
+    for (id, cases) in &routing.routed {
+        if let Some(b) = &bar {
+            b.set_message(id.clone());
+        }
+        let (p, c) = audit_process(args, id, month_log.subset(cases), as_of, zh, draw)?;
+        processes.push(p);
+        if paired(id) {
+            checked.push(c);
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let compare = crate::cli::compare::same_kind(&checked, zh)?;
+    Ok(Audit {
+        month,
+        zh,
+        logs: setup.logs.iter().map(|p| p.display().to_string()).collect(),
+        tickets: cases.len() as u64,
+        other_months,
+        untimed,
+        processes,
+        routing: RoutingReport::new(&routing, args.process.is_none()),
+        quality,
+        compare,
+    })
+}
+
+/// The rows read, accepted, filtered and rejected across `reads`.
+fn rows_quality(reads: &[ReadLog]) -> DataQuality {
+    let mut sum = DataQuality::new(&Accounting::default(), 0, None, Vec::new());
+    for r in reads {
+        let q = DataQuality::new(&r.accounting, r.log.event_count() as u64, None, Vec::new());
+        sum.rows_read += q.rows_read;
+        sum.rows_accepted += q.rows_accepted;
+        sum.rows_rejected += q.rows_rejected;
+        sum.rows_filtered += q.rows_filtered;
+        sum.events += q.events;
+        for (reason, n) in q.rejected_by_reason {
+            *sum.rejected_by_reason.entry(reason).or_default() += n;
+        }
+    }
+    sum
+}
+
+/// Whether Graphviz's `dot` runs.
+fn which_dot() -> bool {
+    std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// The first instant after `month` (`YYYY-MM`) in `zone`.
+fn month_end(month: &str, zone: chrono_tz::Tz) -> Time {
+    let Ok(m) = crate::simulate::config::Month::parse(month) else { return Time(i64::MAX) };
+    let first = m.first_day();
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    next.and_hms_opt(0, 0, 0)
+        .and_then(|d| zone.from_local_datetime(&d).earliest())
+        .map_or(Time(i64::MAX), |d| Time(d.timestamp() * 1_000_000))
+}
+
+/// The logs, folder name and zone the command line asks for.
+fn setup(args: &AuditMonthArgs) -> anyhow::Result<Setup> {
+    let zone =
+        crate::log::timestamp::parse_zone(&args.zone).map_err(|e| anyhow::anyhow!("--zone {}: {e}", args.zone))?;
+    if args.log.is_empty() {
+        if args.month.is_some() || args.process.is_some() {
+            anyhow::bail!("give the month's export with --log FILE");
+        }
+        if !Path::new(EXAMPLE_LOG).is_file() {
+            anyhow::bail!(
+                "give the month's export with --log FILE (the bundled example {EXAMPLE_LOG} is not here: run in the repository)"
+            );
+        }
+        // The bundled example is committed and rebuilt by design: it is always replaced.
+        return Ok(Setup { logs: vec![PathBuf::from(EXAMPLE_LOG)], name: EXAMPLE_NAME.to_owned(), force: true, zone });
+    }
+    Ok(Setup { logs: args.log.clone(), name: String::new(), force: args.force, zone })
+}
+
+/// Runs `audit`: exit 1 with `--fail-on-miss` when a benchmark value is missed.
+pub fn run(args: &AuditMonthArgs, out: &mut impl std::io::Write) -> anyhow::Result<crate::cli::exit::Exit> {
+    let mut setup = setup(args)?;
+    let audit = audit(args, &setup)?;
+    if setup.name.is_empty() {
+        setup.name.clone_from(&audit.month);
+    }
+    let summary = audit.summary();
+    let dir = args.out.join(&setup.name);
+    if dir.exists() && !setup.force {
+        anyhow::bail!("{} exists: pass --force to replace it", dir.display());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(dir.join("summary.json"), json + "\n")?;
+    writeln!(
+        out,
+        "{}: {} tickets, conformance {}",
+        dir.display(),
+        audit.tickets,
+        crate::report::figures::pct(summary.conformance_rate)
+    )?;
+    Ok(crate::cli::exit::Exit::Ok)
+}
