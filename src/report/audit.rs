@@ -270,3 +270,121 @@ impl Audit {
         }
     }
 }
+
+/// One thing to fix, with what it costs and the section that shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The section's anchor (`#conformance`, ...).
+    pub section: String,
+    /// What was found, in the audit's language.
+    pub what: String,
+    /// Tickets it touches.
+    pub tickets: u64,
+    /// Hours it costs (waiting, loop-backs, overdue), when known.
+    pub hours: Option<f64>,
+}
+
+/// Findings shown under "what to fix first": the three that touch the most tickets, then the two
+/// that cost the most hours among the rest.
+const FIX_BY_TICKETS: usize = 3;
+const FIX_BY_HOURS: usize = 2;
+
+impl Audit {
+    /// Every candidate finding of the month, unranked.
+    fn candidates(&self) -> Vec<Finding> {
+        let zh = self.zh;
+        let mut out = Vec::new();
+        let mut push = |section: &str, what: String, tickets: u64, hours: Option<f64>| {
+            if tickets > 0 || hours.is_some_and(|h| h > 0.0) {
+                out.push(Finding { section: section.to_owned(), what, tickets, hours });
+            }
+        };
+        for p in &self.processes {
+            if let Some(top) = p.patterns.iter().find(|x| !x.allowed) {
+                let what = if zh {
+                    format!("{}：{} 张工单偏离方式相同（{}）", p.name, top.tickets, top.pattern)
+                } else {
+                    format!("{}: {} tickets deviate the same way ({})", p.name, top.tickets, top.pattern)
+                };
+                push("conformance", what, top.tickets, None);
+            }
+            if let Some(d) = &p.department {
+                let l = &d.loopbacks;
+                let what = if zh {
+                    format!(
+                        "{}：{} 张工单有未设计的回环（折返），共 {:.0} 小时",
+                        p.name, l.tickets_with_undesigned, l.undesigned_hours
+                    )
+                } else {
+                    format!(
+                        "{}: {} tickets loop back outside the design, {:.0} h in all",
+                        p.name, l.tickets_with_undesigned, l.undesigned_hours
+                    )
+                };
+                push("loopbacks", what, l.tickets_with_undesigned, Some(l.undesigned_hours));
+                let o = &d.organisational_conformance;
+                let what = if zh {
+                    format!("{}：{} 张工单有步骤不由负责部门完成", p.name, o.tickets_with_wrong)
+                } else {
+                    format!("{}: {} tickets had a step done by another department", p.name, o.tickets_with_wrong)
+                };
+                push("monitoring", what, o.tickets_with_wrong, None);
+            }
+            if let Some(s) = &p.sla {
+                let what = if zh {
+                    format!("{}：{} 次超出时限（其中 {} 张工单月末仍未结）", p.name, s.breaches_total, s.overdue_total)
+                } else {
+                    format!(
+                        "{}: {} time-limit breaches ({} tickets still open past their limit)",
+                        p.name, s.breaches_total, s.overdue_total
+                    )
+                };
+                push("time-limits", what, s.breaches_total, None);
+                if let Some(step) = s.bottlenecks.ranking.first() {
+                    let what = if zh {
+                        format!("{}：工单在「{}」前等待最久，共 {:.0} 小时", p.name, step.step, step.waiting_hours)
+                    } else {
+                        format!(
+                            "{}: tickets wait longest before \"{}\", {:.0} h in all",
+                            p.name, step.step, step.waiting_hours
+                        )
+                    };
+                    push("bottlenecks", what, 0, Some(step.waiting_hours));
+                }
+            }
+        }
+        for (code, n) in &self.routing.blind_spots {
+            let what = if zh {
+                format!("触点 {code} 没有设计流程（盲点）：{n} 张工单无法稽核")
+            } else {
+                format!("touchpoint {code} has no process (blind spot): {n} tickets cannot be audited")
+            };
+            push("touchpoints", what, *n, None);
+        }
+        if self.routing.unrouted > 0 {
+            let what = if zh {
+                format!("{} 张工单无法按触点分流（见触点覆盖）", self.routing.unrouted)
+            } else {
+                format!("{} tickets could not be routed by touchpoint (see touchpoint coverage)", self.routing.unrouted)
+            };
+            push("touchpoints", what, self.routing.unrouted, None);
+        }
+        out
+    }
+
+    /// What to fix first: the findings that touch the most tickets, then those that cost the most
+    /// hours. Deterministic: ties go by section, then text.
+    pub fn fix_first(&self) -> Vec<Finding> {
+        let mut all = self.candidates();
+        all.sort_by(|a, b| {
+            b.tickets.cmp(&a.tickets).then_with(|| a.section.cmp(&b.section)).then_with(|| a.what.cmp(&b.what))
+        });
+        let mut chosen: Vec<Finding> = all.iter().filter(|f| f.tickets > 0).take(FIX_BY_TICKETS).cloned().collect();
+        let mut rest: Vec<&Finding> = all.iter().filter(|f| !chosen.contains(f) && f.hours.is_some()).collect();
+        rest.sort_by(|a, b| {
+            b.hours.unwrap_or(0.0).total_cmp(&a.hours.unwrap_or(0.0)).then_with(|| a.what.cmp(&b.what))
+        });
+        chosen.extend(rest.into_iter().take(FIX_BY_HOURS).cloned());
+        chosen
+    }
+}
