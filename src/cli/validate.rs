@@ -1,9 +1,10 @@
-//! `flowaudit validate`: check process files, the touchpoint map and the working calendars, report
-//! every problem.
+//! `flowaudit validate`: check process files, the touchpoint map, the working calendars, the time
+//! limits and the benchmark values, report every problem.
 //!
 //! A directory given (the process directory by default) contributes its processes and, when it has
-//! one, its `calendars/` directory; a file in a directory named `calendars` (or that directory
-//! itself) is read as a calendar.
+//! them, its `calendars/` directory, `time-limits.yaml` and `benchmarks.yaml`; a file in a
+//! directory named `calendars` (or that directory itself) is read as a calendar. A time-limits or
+//! benchmarks file given alone is checked against the processes of the directory it sits in.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use crate::cli::args::{ValidateArgs, ValidateFormat};
 use crate::cli::exit::Exit;
+use crate::model::benchmarks::{self, Benchmarks};
 use crate::model::calendar::{self, Calendar};
 use crate::model::diagnostic::{self, Diagnostic};
 use crate::model::library::{self, Library};
@@ -27,6 +29,8 @@ struct Report<'a> {
     calendars: Vec<&'a str>,
     /// Rules of the time-limits files read (`null` when none was).
     time_limit_rules: Option<usize>,
+    /// Benchmarks of the benchmarks files read (`null` when none was).
+    benchmarks: Option<usize>,
     errors: usize,
     warnings: usize,
     diagnostics: &'a [Diagnostic],
@@ -98,27 +102,29 @@ fn split_calendars(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Calendars) {
     (rest, cals)
 }
 
-/// The time limits among the paths: `time-limits.yaml` files given, and that of every directory;
-/// the other paths are returned.
-fn split_limits(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let is_limits = |p: &Path| p.file_name().is_some_and(|n| n == time_limits::FILE_NAME);
-    let mut limits: Vec<PathBuf> = paths.iter().filter(|p| p.is_file() && is_limits(p)).cloned().collect();
-    limits.extend(paths.iter().filter(|p| p.is_dir()).map(|d| d.join(time_limits::FILE_NAME)).filter(|p| p.is_file()));
-    (paths.into_iter().filter(|p| !(p.is_file() && is_limits(p))).collect(), limits)
+/// The files named `name` among the paths (a time-limits or benchmarks file) given, and that of
+/// every directory; the other paths are returned.
+fn split_named(paths: Vec<PathBuf>, name: &str) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let is_named = |p: &Path| p.file_name().is_some_and(|n| n == name);
+    let mut named: Vec<PathBuf> = paths.iter().filter(|p| p.is_file() && is_named(p)).cloned().collect();
+    named.extend(paths.iter().filter(|p| p.is_dir()).map(|d| d.join(name)).filter(|p| p.is_file()));
+    (paths.into_iter().filter(|p| !(p.is_file() && is_named(p))).collect(), named)
+}
+
+/// The processes of the directory of the first of `files`, when no process was read (a side file
+/// given alone is checked against the directory it sits in).
+fn dir_library(files: &[&PathBuf], lib: &Library) -> Option<Library> {
+    if lib.process_files > 0 {
+        return None;
+    }
+    files.first().and_then(|f| f.parent()).map(|d| library::load(&[d.to_path_buf()]))
 }
 
 /// Checks each time-limits file against the processes and calendars read; returns the rules
 /// counted and keeps the diagnostics and texts.
-fn check_limits(files: &[PathBuf], lib: &mut Library, cals: &mut Calendars) -> usize {
+fn check_limits(files: &[PathBuf], lib: &mut Library, dir_lib: Option<&Library>, cals: &mut Calendars) -> usize {
     let mut rules = 0;
-    // A time-limits file given alone is checked against the directory it sits in.
-    let dir_lib;
-    let known_lib: &Library = if lib.process_files == 0 {
-        dir_lib = files.first().and_then(|f| f.parent()).map(|d| library::load(&[d.to_path_buf()]));
-        dir_lib.as_ref().unwrap_or(&*lib)
-    } else {
-        &*lib
-    };
+    let known_lib: &Library = dir_lib.unwrap_or(&*lib);
     // Likewise its calendars, when none were read.
     let dir_calendars = if cals.valid.is_empty() {
         files
@@ -154,18 +160,61 @@ fn check_limits(files: &[PathBuf], lib: &mut Library, cals: &mut Calendars) -> u
     rules
 }
 
+/// Checks each benchmarks file against the process ids read; returns the benchmarks counted and
+/// keeps the diagnostics (warnings too) and texts.
+fn check_benchmarks(files: &[PathBuf], lib: &mut Library, dir_lib: Option<&Library>, cals: &mut Calendars) -> usize {
+    let ids: Vec<&str> = dir_lib.unwrap_or(&*lib).processes.iter().map(|p| p.id.as_str()).collect();
+    let mut count = 0;
+    let mut diagnostics = Vec::new();
+    for f in files {
+        match Benchmarks::load(f, &ids) {
+            Ok(b) => {
+                count += b.rules.len();
+                diagnostics.extend(b.warnings);
+                cals.sources.push((b.file, b.text));
+            }
+            Err(e) => {
+                diagnostics.extend(e.diagnostics);
+                cals.sources.extend(e.text.map(|t| (f.display().to_string(), t)));
+            }
+        }
+    }
+    lib.diagnostics.extend(diagnostics);
+    count
+}
+
+/// How many side files (time limits, benchmarks) were read and what they hold.
+#[derive(Clone, Copy)]
+struct SideFiles {
+    limit_files: usize,
+    limit_rules: usize,
+    benchmark_files: usize,
+    benchmarks: usize,
+}
+
 /// Runs `validate`: exit 0 when everything is valid (warnings allowed), 2 otherwise.
 pub fn run(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
-    let (paths, limits) = split_limits(resolve_paths(args)?);
+    let (paths, limits) = split_named(resolve_paths(args)?, time_limits::FILE_NAME);
+    let (paths, marks) = split_named(paths, benchmarks::FILE_NAME);
     let (paths, mut cals) = split_calendars(paths);
     let mut lib = if paths.is_empty() { Library::default() } else { library::load(&paths) };
-    let rules = check_limits(&limits, &mut lib, &mut cals);
+    let dir_lib = dir_library(&limits.iter().chain(&marks).collect::<Vec<_>>(), &lib);
+    let side = SideFiles {
+        limit_files: limits.len(),
+        limit_rules: check_limits(&limits, &mut lib, dir_lib.as_ref(), &mut cals),
+        benchmark_files: marks.len(),
+        benchmarks: check_benchmarks(&marks, &mut lib, dir_lib.as_ref(), &mut cals),
+    };
     lib.diagnostics.append(&mut cals.diagnostics);
     diagnostic::sort(&mut lib.diagnostics);
     let errors = lib.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = lib.diagnostics.len() - errors;
-    let valid =
-        errors == 0 && (lib.process_files > 0 || lib.touchpoints.is_some() || cals.files > 0 || !limits.is_empty());
+    let valid = errors == 0
+        && (lib.process_files > 0
+            || lib.touchpoints.is_some()
+            || cals.files > 0
+            || !limits.is_empty()
+            || !marks.is_empty());
     match args.format {
         ValidateFormat::Json => {
             let report = Report {
@@ -175,7 +224,8 @@ pub fn run(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
                 touchpoints: lib.touchpoints.as_ref().map(|t| t.touchpoints.len()),
                 calendar_files: cals.files,
                 calendars: cals.valid.iter().map(|c| c.id.as_str()).collect(),
-                time_limit_rules: (!limits.is_empty()).then_some(rules),
+                time_limit_rules: (!limits.is_empty()).then_some(side.limit_rules),
+                benchmarks: (!marks.is_empty()).then_some(side.benchmarks),
                 errors,
                 warnings,
                 diagnostics: &lib.diagnostics,
@@ -183,17 +233,17 @@ pub fn run(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
-        ValidateFormat::Text => write_text(out, &lib, &cals, (limits.len(), rules), errors, warnings)?,
+        ValidateFormat::Text => write_text(out, &lib, &cals, side, errors, warnings)?,
     }
     Ok(if valid { Exit::Ok } else { Exit::InputError })
 }
 
-/// The diagnostics (processes' first, then calendars'), and the summary line.
+/// The diagnostics (sorted by file and place), and the summary line.
 fn write_text(
     out: &mut impl Write,
     lib: &Library,
     cals: &Calendars,
-    (limit_files, rules): (usize, usize),
+    side: SideFiles,
     errors: usize,
     warnings: usize,
 ) -> io::Result<()> {
@@ -203,18 +253,22 @@ fn write_text(
         .as_ref()
         .map_or_else(String::new, |t| format!(", touchpoint map with {} touchpoints", t.touchpoints.len()));
     let no_processes = lib.process_files == 0 && lib.touchpoints.is_none();
-    if no_processes && cals.files == 0 {
+    let side_files = side.limit_files + side.benchmark_files;
+    if no_processes && cals.files == 0 && side_files == 0 {
         writeln!(out, "no process files found")?;
     }
     let mut parts = Vec::new();
-    if !no_processes || (cals.files == 0 && limit_files == 0) {
+    if !no_processes || (cals.files == 0 && side_files == 0) {
         parts.push(format!("{} of {} process files valid{tps}", lib.processes.len(), lib.process_files));
     }
     if cals.files > 0 {
         parts.push(format!("{} of {} calendar files valid", cals.valid.len(), cals.files));
     }
-    if limit_files > 0 {
-        parts.push(format!("time limits with {rules} rules"));
+    if side.limit_files > 0 {
+        parts.push(format!("time limits with {} rules", side.limit_rules));
+    }
+    if side.benchmark_files > 0 {
+        parts.push(format!("{} benchmark values", side.benchmarks));
     }
     let verdict = if errors == 0 { "valid" } else { "INVALID" };
     writeln!(

@@ -1,6 +1,8 @@
 //! Process models: the YAML format, its validation with `file:line:column`, the process graph, the
-//! touchpoint map and the working calendars time limits are counted on.
+//! touchpoint map, the working calendars time limits are counted on and the benchmark values
+//! the monthly audit checks.
 
+pub mod benchmarks;
 pub mod calendar;
 pub mod calendar_file;
 pub mod decode;

@@ -1,5 +1,7 @@
-//! Rendering: tables, our DOT writer and the designed process maps (overlays as they land).
+//! Rendering: tables, our DOT writer, the designed process maps (overlays as they land) and SVG
+//! trend charts.
 
+pub mod chart;
 pub mod compare;
 pub mod discovered;
 pub mod dot;

@@ -23,7 +23,11 @@ fn codes(json: &str) -> Vec<(String, String)> {
 fn the_process_directory_validates_its_calendars() {
     let out = Flowaudit::new(["validate"]).run();
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains(", 2 of 2 calendar files valid, time limits with 3 rules; 0 errors"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(", 2 of 2 calendar files valid, time limits with 3 rules, 16 benchmark values; 0 errors"),
+        "{}",
+        out.stdout
+    );
     let json = Flowaudit::new(["validate", "--format", "json"]).run();
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["calendar_files"], 2);

@@ -103,3 +103,33 @@ fn the_documented_example_is_valid() {
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.contains("0 errors, 0 warnings"), "{}", out.stdout);
 }
+
+/// A broken benchmarks file (issue 21) given alone: checked against the processes of its
+/// directory, every problem in one run at its line and column, with did-you-mean hints.
+#[test]
+fn broken_benchmarks_report_located_errors() {
+    let file = "tests/fixtures/benchmarks/benchmarks.yaml";
+    let json = Flowaudit::new(["validate", "--format", "json", file]).run();
+    assert_eq!(json.code, 2, "{}", json.stdout);
+    let found = codes(&json.stdout);
+    let warnings: Vec<_> = found.iter().filter(|(s, _)| s == "warning").collect();
+    assert_eq!(warnings.len(), 1, "the ceiling on limit compliance: {found:?}");
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["benchmarks"], 0);
+    let text = Flowaudit::new(["validate", file]).run();
+    assert_eq!(text.code, 2);
+    assert!(text.stdout.contains("did you mean `conformance_rate`?"), "{}", text.stdout);
+    assert!(text.stdout.contains("did you mean `query`?"), "{}", text.stdout);
+    insta::assert_snapshot!(text.stdout);
+}
+
+/// The shipped benchmark values are checked with the process directory, and alone.
+#[test]
+fn shipped_benchmarks_are_valid() {
+    let json = Flowaudit::new(["validate", "--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["benchmarks"], 16, "{}", json.stdout);
+    let out = Flowaudit::new(["validate", "processes/benchmarks.yaml"]).run();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.stdout, "valid: 16 benchmark values; 0 errors, 0 warnings\n");
+}
