@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::conformance::deviation::DeviationPattern;
 use crate::conformance::fitness::Summary as Conformance;
 use crate::log::routing::{Routing, Unrouted};
+use crate::model::benchmarks::Metric;
 use crate::report::compare::{CompareReport, Outcome};
 use crate::report::data_quality::DataQuality;
 use crate::report::department::DepartmentReport;
@@ -386,5 +387,46 @@ impl Audit {
         });
         chosen.extend(rest.into_iter().take(FIX_BY_HOURS).cloned());
         chosen
+    }
+}
+
+impl ProcessAudit {
+    /// This process's value of benchmark metric `m` (`None`: not measured).
+    pub fn metric(&self, m: Metric) -> Option<f64> {
+        let d = self.department.as_ref();
+        match m {
+            Metric::ConformanceRate => Some(self.outcome.conformance_rate),
+            Metric::Fitness => Some(self.conformance.log_fitness),
+            Metric::LimitCompliance => self.outcome.limit_compliance,
+            Metric::HandoffsPerTicket => self.outcome.handoffs_per_ticket,
+            Metric::DepartmentReturnsPerTicket => self.outcome.returns_per_ticket,
+            Metric::UndesignedLoopbacksPerTicket => self.outcome.undesigned_loopbacks_per_ticket,
+            Metric::RepeatComplaintRate => d.and_then(|d| d.repeat_complaints.rate),
+            Metric::FirstReplySuccessRate => d.and_then(|d| d.first_reply_success.rate),
+            Metric::ClosedLoopRate => d.and_then(|d| d.closed_loop.rate),
+            Metric::OrganisationalConformance => d.and_then(|d| d.organisational_conformance.rate),
+            Metric::ComplaintRate | Metric::BlindSpotShare | Metric::RejectedRowShare => None,
+        }
+    }
+}
+
+impl Audit {
+    /// The month's value of benchmark metric `m`, for `process` or the whole centre (`None`: not
+    /// measured). A centre value of a per-process metric is the processes' values weighted by their
+    /// tickets (the rates above are already over all tickets).
+    pub fn metric(&self, m: Metric, process: Option<&str>) -> Option<f64> {
+        if let Some(id) = process {
+            return self.processes.iter().find(|p| p.id == id)?.metric(m);
+        }
+        match m {
+            Metric::ConformanceRate => self.conformance_rate(),
+            Metric::Fitness => self.fitness(),
+            Metric::LimitCompliance => self.limit_compliance(),
+            Metric::BlindSpotShare => crate::report::figures::share(self.routing.blind_spot, self.tickets),
+            Metric::RejectedRowShare => crate::report::figures::share(self.quality.rows_rejected, self.quality.rows_read),
+            // Contacts per channel are not part of a ticket export.
+            Metric::ComplaintRate => None,
+            _ => weighted(self.processes.iter().filter_map(|p| Some((p.metric(m)?, p.outcome.tickets)))),
+        }
     }
 }
