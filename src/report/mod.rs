@@ -1,5 +1,6 @@
 //! Reports: the figures of a check for people (text) and tools (JSON), names resolved in the
-//! process's language.
+//! process's language; and the monthly audit's typed tables ([`sheet`]), their writers (CSV,
+//! Excel, Markdown, HTML) and the atomic report folder they are written into.
 
 pub mod compare;
 pub mod data_quality;
@@ -7,4 +8,5 @@ pub mod department;
 pub mod department_text;
 pub mod figures;
 pub mod grading;
+pub mod sheet;
 pub mod sla;
