@@ -3,10 +3,13 @@
 //! Excel, Markdown, HTML) and the atomic report folder they are written into.
 
 pub mod compare;
+pub mod csv_out;
 pub mod data_quality;
 pub mod department;
 pub mod department_text;
 pub mod figures;
 pub mod grading;
+pub mod html;
+pub mod markdown;
 pub mod sheet;
 pub mod sla;
