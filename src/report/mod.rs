@@ -13,3 +13,4 @@ pub mod html;
 pub mod markdown;
 pub mod sheet;
 pub mod sla;
+pub mod xlsx;
