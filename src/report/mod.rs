@@ -11,6 +11,7 @@ pub mod figures;
 pub mod grading;
 pub mod html;
 pub mod markdown;
+pub mod report_dir;
 pub mod sheet;
 pub mod sla;
 pub mod xlsx;
