@@ -2,9 +2,9 @@
 //! Windows reads Chinese), a header row, RFC 4180 quoting by the csv crate, and text that a
 //! spreadsheet would run as a formula neutralised by a leading `'`.
 //!
-//! Owns [`write`], [`neutralise`] and [`restore`]. Numbers are written by [`Cell::csv_text`] and
+//! Owns [`write()`], [`neutralise`] and [`restore`]. Numbers are written by [`Cell::csv_text`] and
 //! never touched (`-3` stays a number; a percentage is its share, `0.1234`). The note of a sheet
-//! is not written: a CSV file is a table for tools. O(cells), one buffer for the whole file.
+//! is not written: a CSV file is a table for tools. O(cells); memory: the csv crate's buffer.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
