@@ -13,7 +13,8 @@
 //!   built on them, the allow-list of accepted deviations, and token-based replay (secondary).
 //! - [`analysis`]: the department view (hand-offs, loop-backs, organisational conformance, repeat
 //!   complaints, KPIs) walked over the checked tickets.
-//! - [`report`]: the department view's sections as text and JSON.
+//! - [`report`]: the department view's sections as text and JSON; the monthly audit's typed
+//!   tables and their CSV, Excel, Markdown and HTML writers, written atomically into a report folder.
 //! - [`render`]: deterministic writers (tables; process maps as they land).
 //! - [`simulate`]: seeded, deterministic synthetic ticket logs (CSV streams) from a process model.
 

@@ -2,9 +2,10 @@
 //! in the order they were added, with one escaping function for quoted strings and one for
 //! HTML-like labels.
 //!
-//! Owns [`Graph`], [`Item`], [`Value`], [`quote`] and [`html`]. Callers add items in a sorted,
-//! stable order and get byte-identical DOT for the same input (petgraph's `Dot` is a debugging
-//! aid whose output may change). Every identifier and string value is written quoted, so labels
+//! Owns [`Graph`], [`Item`], [`Value`], [`quote`], [`html`] and [`push_html`] (the HTML escapes,
+//! which the report pages share). Callers add items in a sorted, stable order and get
+//! byte-identical DOT for the same input (petgraph's `Dot` is a debugging aid whose output may
+//! change). Every identifier and string value is written quoted, so labels
 //! in Chinese, with quotes, backslashes or newlines need no care from callers. O(size of the
 //! output).
 
@@ -90,17 +91,26 @@ pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '\n' => out.push_str("<br/>"),
             '\r' => {}
-            c => out.push(c),
+            c => push_html(&mut out, c),
         }
     }
     out
+}
+
+/// Pushes `c` onto `out`, escaped for HTML text and attribute values: `&`, `<`, `>`, `"` and
+/// `'` become entities, everything else stays. The one table of HTML escapes, shared by
+/// [`html`] and [`crate::report::html::escape`].
+pub fn push_html(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        c => out.push(c),
+    }
 }
 
 /// `key=value`.

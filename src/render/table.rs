@@ -1,7 +1,8 @@
 //! Plain tables written as aligned text, Markdown or CSV.
 //!
-//! Owns column alignment that counts display width (a Chinese character takes two columns), and
-//! escaping for Markdown (`|`) and CSV (via the csv crate). Cost: O(cells) with one pass to measure.
+//! Owns column alignment that counts display width (a Chinese character takes two columns),
+//! [`markdown_escape`] (the one Markdown escaping function, which the audit's Markdown shares) and
+//! CSV quoting (via the csv crate). Cost: O(cells) with one pass to measure.
 
 use std::io::{self, Write};
 
@@ -49,8 +50,9 @@ impl Table {
 
     /// Writes the table as a GitHub-flavoured Markdown table.
     pub fn write_markdown(&self, w: &mut impl Write) -> io::Result<()> {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-        let row = |cells: &[String]| format!("| {} |", cells.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "));
+        let row = |cells: &[String]| {
+            format!("| {} |", cells.iter().map(|c| markdown_escape(c)).collect::<Vec<_>>().join(" | "))
+        };
         writeln!(w, "{}", row(&self.headers))?;
         writeln!(w, "|{}", "---|".repeat(self.headers.len()))?;
         for r in &self.rows {
@@ -70,9 +72,49 @@ impl Table {
     }
 }
 
+/// `text` as inert Markdown inline text, for a table cell or a paragraph: the characters that
+/// start markup (`\`, `` ` ``, `*`, `_`, `[`, `]`, `~`, `|`) get a backslash, the HTML-significant
+/// `<`, `>` and `&` become entities (so `<script>` stays text on every renderer), a line break
+/// becomes a space (a cell is one line) and carriage returns are dropped. O(len).
+///
+/// # Example
+/// ```
+/// use flowaudit::render::table::markdown_escape;
+/// assert_eq!(markdown_escape("<b>a|b</b>"), "&lt;b&gt;a\\|b&lt;/b&gt;");
+/// assert_eq!(markdown_escape(r"投诉\_1"), r"投诉\\\_1");
+/// ```
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push(' '),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Table;
+    use super::{Table, markdown_escape};
+
+    #[test]
+    fn markdown_cells_are_inert() {
+        let t = Table { headers: vec!["a|b".into()], rows: vec![vec!["<script>x</script>\nA&B".into()]] };
+        let mut out = Vec::new();
+        t.write_markdown(&mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert_eq!(md, "| a\\|b |\n|---|\n| &lt;script&gt;x&lt;/script&gt; A&amp;B |\n");
+        assert_eq!(markdown_escape("*x* [l](u) `c` ~~s~~"), r"\*x\* \[l\](u) \`c\` \~\~s\~\~");
+    }
 
     #[test]
     fn aligns_wide_characters() {
