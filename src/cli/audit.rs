@@ -21,14 +21,20 @@ use crate::log::event_log::{CaseIdx, EventLog};
 use crate::log::read::{ReadLog, Source};
 use crate::log::routing::{Routing, route};
 use crate::log::timestamp::Time;
+use crate::model::benchmarks::Benchmarks;
 use crate::model::diagnostic;
 use crate::model::library::{self, Library};
 use crate::render::overlay::Metric;
-use crate::report::audit::{Audit, ProcessAudit, RoutingReport};
+use crate::report::audit::{Audit, ProcessAudit, RoutingReport, Summary};
+use crate::report::audit_pages::{html_page, markdown};
+use crate::report::audit_sections::{BenchmarkRow, benchmark_rows, sections};
 use crate::report::compare::Outcome;
 use crate::report::data_quality::DataQuality;
 use crate::report::department::Names;
+use crate::report::report_dir::{FileName, ReportDir};
+use crate::report::sheet::Sheet;
 use crate::report::sla::{SlaInput, SlaReport, tiers};
+use crate::report::{csv_out, xlsx};
 
 /// The bundled sample month `flowaudit audit` audits when given no log.
 pub const EXAMPLE_LOG: &str = "samples/2026-10/centre.csv.gz";
@@ -289,7 +295,46 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
         routing: RoutingReport::new(&routing, args.process.is_none()),
         quality,
         compare,
+        inspections: match &args.inspections {
+            Some(path) => load_inspections(path)?,
+            None => std::collections::BTreeMap::new(),
+        },
     })
+}
+
+/// On-site inspection results: CSV `process,inspected,compliant`, one row per process (rows of
+/// one process add up). A bad row stops with its line and what to write.
+fn load_inspections(path: &Path) -> anyhow::Result<std::collections::BTreeMap<String, (u64, u64)>> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = r.headers()?.clone();
+    let col = |name: &str| {
+        headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name).with_context(|| {
+            format!("{}: no `{name}` column; the header must be `process,inspected,compliant`", path.display())
+        })
+    };
+    let (p, i, c) = (col("process")?, col("inspected")?, col("compliant")?);
+    let mut out: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+    for (n, row) in r.records().enumerate() {
+        let line = n + 2;
+        let row = row.with_context(|| format!("{}:{line}: cannot read the row", path.display()))?;
+        let num =
+            |k: usize, what: &str| {
+                row.get(k).unwrap_or("").trim().parse::<u64>().with_context(|| {
+                    format!("{}:{line}: `{what}` must be a whole number of inspections", path.display())
+                })
+            };
+        let (inspected, compliant) = (num(i, "inspected")?, num(c, "compliant")?);
+        if compliant > inspected {
+            anyhow::bail!(
+                "{}:{line}: `compliant` ({compliant}) is more than `inspected` ({inspected})",
+                path.display()
+            );
+        }
+        let e = out.entry(row.get(p).unwrap_or("").trim().to_owned()).or_default();
+        e.0 += inspected;
+        e.1 += compliant;
+    }
+    Ok(out)
 }
 
 /// The rows read, accepted, filtered and rejected across `reads`.
@@ -343,6 +388,91 @@ fn setup(args: &AuditMonthArgs) -> anyhow::Result<Setup> {
     Ok(Setup { logs: args.log.clone(), name: String::new(), force: args.force, zone })
 }
 
+/// The benchmark values of the process directory, when it has `benchmarks.yaml`.
+fn benchmarks(dir: &Path, lib: &Library) -> anyhow::Result<Option<Benchmarks>> {
+    let path = dir.join(crate::model::benchmarks::FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let ids: Vec<&str> = lib.processes.iter().map(|p| p.id.as_str()).collect();
+    Benchmarks::load(&path, &ids).map(Some).map_err(|e| {
+        let _ = diagnostic::write_text(&mut std::io::stderr().lock(), &e.diagnostics, |_| e.text.as_deref());
+        anyhow::anyhow!("{} is invalid: run `flowaudit validate`", path.display())
+    })
+}
+
+/// Earlier months' `summary.json` under `out` (folders named `YYYY-MM` before `month`), then
+/// this month's: the trend, oldest first. Unreadable or foreign files are skipped with a warning.
+fn trends(out: &Path, month: &str, this: &Summary) -> Vec<Summary> {
+    let mut earlier: Vec<Summary> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.len() != 7 || crate::simulate::config::Month::parse(&name).is_err() || name.as_str() >= month {
+                continue;
+            }
+            let path = e.path().join("summary.json");
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            match serde_json::from_str::<Summary>(&text) {
+                Ok(s) if s.schema.starts_with("flowaudit.audit/") => earlier.push(s),
+                Ok(_) | Err(_) => {
+                    eprintln!("warning: {} is not a flowaudit summary: left out of the trends", path.display())
+                }
+            }
+        }
+    }
+    earlier.sort_by(|a, b| a.month.cmp(&b.month));
+    earlier.push(this.clone());
+    earlier
+}
+
+/// Writes the month's folder: pages, workbook, summary, tables, maps, charts.
+fn write_report(
+    args: &AuditMonthArgs,
+    setup: &Setup,
+    audit: &Audit,
+    lib: &Library,
+) -> anyhow::Result<(PathBuf, Vec<BenchmarkRow>)> {
+    let rows = match benchmarks(&args.processes, lib)? {
+        Some(b) => benchmark_rows(&b, audit),
+        None => Vec::new(),
+    };
+    let mut summary = audit.summary();
+    summary.benchmarks.clone_from(&rows);
+    let trend = trends(&args.out, &audit.month, &summary);
+    let sections = sections(audit, &rows, &trend);
+    let dir = ReportDir::create(&args.out, &setup.name, setup.force)?;
+    let mut maps = Vec::new();
+    for p in &audit.processes {
+        if let Some(svg) = &p.map_svg {
+            let name = FileName::with_ext(&format!("map-{}", p.id), "svg");
+            dir.write_bytes(&name, svg.as_bytes())?;
+            maps.push((p.name.clone(), name.as_str().to_owned()));
+        }
+    }
+    for (i, (_, svg)) in
+        sections.iter().flat_map(|s| &s.pictures).filter(|(_, svg)| svg.starts_with("<svg")).enumerate()
+    {
+        dir.write_bytes(&FileName::with_ext(&format!("chart-{}", i + 1), "svg"), svg.as_bytes())?;
+    }
+    dir.write(&FileName::new("index.html"), |w| w.write_all(html_page(audit, &sections, &rows).as_bytes()))?;
+    dir.write(&FileName::new("audit.md"), |w| markdown(audit, &sections, &rows, &maps, w))?;
+    dir.write(&FileName::new("summary.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary)?;
+        writeln!(w)
+    })?;
+    let sheets: Vec<Sheet> = sections.iter().flat_map(|s| s.sheets.iter().cloned()).collect();
+    for s in &sheets {
+        dir.write(&FileName::with_ext(&s.id, "csv"), |w| csv_out::write(s, w))?;
+    }
+    // The workbook's creation time is the month's first day, so the same month gives the same bytes.
+    let created = crate::simulate::config::Month::parse(&audit.month)
+        .map(|m| m.first_day().and_hms_opt(0, 0, 0).unwrap_or_default())
+        .unwrap_or_default();
+    dir.write_bytes(&FileName::new("audit.xlsx"), &xlsx::workbook(&sheets, created)?)?;
+    Ok((dir.commit()?, rows))
+}
+
 /// Runs `audit`: exit 1 with `--fail-on-miss` when a benchmark value is missed.
 pub fn run(args: &AuditMonthArgs, out: &mut impl std::io::Write) -> anyhow::Result<crate::cli::exit::Exit> {
     let mut setup = setup(args)?;
@@ -350,20 +480,25 @@ pub fn run(args: &AuditMonthArgs, out: &mut impl std::io::Write) -> anyhow::Resu
     if setup.name.is_empty() {
         setup.name.clone_from(&audit.month);
     }
-    let summary = audit.summary();
-    let dir = args.out.join(&setup.name);
-    if dir.exists() && !setup.force {
-        anyhow::bail!("{} exists: pass --force to replace it", dir.display());
-    }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let json = serde_json::to_string_pretty(&summary)?;
-    std::fs::write(dir.join("summary.json"), json + "\n")?;
+    let lib = library(&args.processes)?;
+    let (path, rows) = write_report(args, &setup, &audit, &lib)?;
+    let missed: Vec<&BenchmarkRow> = rows.iter().filter(|r| r.passed == Some(false)).collect();
+    let names: Vec<String> = missed
+        .iter()
+        .map(|r| format!("{}{}", r.name, r.process.as_ref().map_or_else(String::new, |p| format!(" ({p})"))))
+        .collect();
     writeln!(
         out,
-        "{}: {} tickets, conformance {}",
-        dir.display(),
+        "{}: {} tickets, conformance {}, {} of {} benchmark values missed{}",
+        path.join("index.html").display(),
         audit.tickets,
-        crate::report::figures::pct(summary.conformance_rate)
+        crate::report::figures::pct(audit.conformance_rate()),
+        missed.len(),
+        rows.len(),
+        if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) }
     )?;
+    if args.fail_on_miss && !missed.is_empty() {
+        return Ok(crate::cli::exit::Exit::CriteriaNotMet);
+    }
     Ok(crate::cli::exit::Exit::Ok)
 }

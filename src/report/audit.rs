@@ -117,6 +117,8 @@ pub struct Audit {
     pub quality: DataQuality,
     /// The linear vs flattened comparison, where both ran this month.
     pub compare: Option<CompareReport>,
+    /// On-site inspections per process id: inspected, compliant (field application).
+    pub inspections: BTreeMap<String, (u64, u64)>,
 }
 
 /// One process in `summary.json`.
@@ -170,7 +172,7 @@ pub struct Summary {
     /// Routing through the touchpoint map.
     pub routing: RoutingReport,
     /// Benchmark values and whether the month met them (filled by the caller).
-    pub benchmarks: Vec<serde_json::Value>,
+    pub benchmarks: Vec<crate::report::audit_sections::BenchmarkRow>,
     /// Rows read, rejected, unmapped labels and departments.
     pub data_quality: DataQualitySummary,
 }
@@ -423,7 +425,9 @@ impl Audit {
             Metric::Fitness => self.fitness(),
             Metric::LimitCompliance => self.limit_compliance(),
             Metric::BlindSpotShare => crate::report::figures::share(self.routing.blind_spot, self.tickets),
-            Metric::RejectedRowShare => crate::report::figures::share(self.quality.rows_rejected, self.quality.rows_read),
+            Metric::RejectedRowShare => {
+                crate::report::figures::share(self.quality.rows_rejected, self.quality.rows_read)
+            }
             // Contacts per channel are not part of a ticket export.
             Metric::ComplaintRate => None,
             _ => weighted(self.processes.iter().filter_map(|p| Some((p.metric(m)?, p.outcome.tickets)))),

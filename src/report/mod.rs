@@ -3,6 +3,8 @@
 //! Excel, Markdown, HTML) and the atomic report folder they are written into.
 
 pub mod audit;
+pub mod audit_pages;
+pub mod audit_sections;
 pub mod compare;
 pub mod csv_out;
 pub mod data_quality;
