@@ -110,6 +110,9 @@ pub struct LogArgs {
     /// CSV column with the business (billing, broadband, ...).
     #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
     pub business: Option<String>,
+    /// CSV column with the customer's brand (gotone, mzone, ...; some touchpoints serve one brand).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub brand: Option<String>,
     /// CSV field delimiter: `,` `;` `tab` `|` (default: sniffed from the header line).
     #[arg(long, value_name = "CHAR", help_heading = "CSV format")]
     pub delimiter: Option<String>,

@@ -10,10 +10,11 @@
 //!
 //! Memory per event: 4 bytes (activity) + 8 (timestamp) + 4 per optional column present in the
 //! input (role, resource, lifecycle); per case: 4 bytes of offset plus 4 per case column present
-//! (customer, class, channel, business) and 1 for the tier; plus the interned strings.
+//! (customer, class, channel, business, brand) and 1 for the tier; plus the interned strings.
 
 use std::ops::Range;
 
+use crate::log::builder::CaseField;
 use crate::log::intern::{Interner, Sym};
 use crate::log::timestamp::Time;
 
@@ -52,6 +53,32 @@ pub struct CaseColumns {
     pub channel: Option<Vec<Sym>>,
     /// Business the ticket is about.
     pub business: Option<Vec<Sym>>,
+    /// Brand of the customer's product (`gotone`, `mzone`, ...): some touchpoints serve one brand only.
+    pub brand: Option<Vec<Sym>>,
+}
+
+impl CaseColumns {
+    /// The column of a ticket-level text field, when the input had it.
+    pub fn column(&self, field: CaseField) -> Option<&Vec<Sym>> {
+        match field {
+            CaseField::Customer => self.customer.as_ref(),
+            CaseField::Class => self.class.as_ref(),
+            CaseField::Channel => self.channel.as_ref(),
+            CaseField::Business => self.business.as_ref(),
+            CaseField::Brand => self.brand.as_ref(),
+        }
+    }
+
+    /// The column of a ticket-level text field, to fill, when the input had it.
+    pub fn column_mut(&mut self, field: CaseField) -> Option<&mut Vec<Sym>> {
+        match field {
+            CaseField::Customer => self.customer.as_mut(),
+            CaseField::Class => self.class.as_mut(),
+            CaseField::Channel => self.channel.as_mut(),
+            CaseField::Business => self.business.as_mut(),
+            CaseField::Brand => self.brand.as_mut(),
+        }
+    }
 }
 
 /// Any other attribute of a case (XES trace attributes), stored sparsely.
@@ -73,7 +100,7 @@ pub struct EventLog {
     /// Activity labels.
     pub activities: Interner,
     /// Every other string: roles, resources, lifecycle transitions, customers, classes, channels,
-    /// businesses, attribute keys and values.
+    /// businesses, brands, attribute keys and values.
     pub values: Interner,
     /// Where each case's events start; one more entry than cases, the last is the event count.
     pub case_start: Vec<u32>,
@@ -151,6 +178,7 @@ impl EventLog {
             + opt(&self.cases.class)
             + opt(&self.cases.channel)
             + opt(&self.cases.business)
+            + opt(&self.cases.brand)
             + self.case_attributes.len() * 12
     }
 }
