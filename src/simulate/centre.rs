@@ -357,7 +357,7 @@ mod tests {
             if tickets.last().is_none_or(|t| t.0 != rec[0]) {
                 assert!(ids.insert(rec[0].to_owned()), "{} is not unique or its rows not together", &rec[0]);
                 assert!(rec[2] >= *last_arrival, "{} arrives before the ticket before it", &rec[0]);
-                last_arrival = rec[2].to_owned();
+                rec[2].clone_into(&mut last_arrival);
                 let fields = [&rec[9], &rec[8], &rec[11], &rec[10]].map(str::to_owned);
                 tickets.push((rec[0].to_owned(), fields, Vec::new()));
             }
