@@ -1,16 +1,17 @@
 //! The simulation run: tickets one after another, from arrival to their last event, into a writer.
 //!
 //! Owns [`simulate`] and [`SimSummary`], and the two pieces every run is made of, so a run over
-//! many processes reuses them instead of copying them: `ProcessSim`, one process's prepared model,
-//! walker and deviator, which walks a ticket and writes its rows; and `Run`, what all tickets of a
-//! run share (arrivals, customers, case ids, the writer, the counts). Each ticket draws from its own
-//! random stream (the seed and its sequence number), and its deviation from a second one, so a
-//! ticket's events do not depend on the tickets before it except through the bounded table of
-//! recent customers, and tickets without a deviation are the same bytes at every `--noise`. Per
-//! ticket, in this order: arrival, clean trace ([`crate::simulate::walk`]), customer and
-//! touchpoint, problem class, whether it deviates, then agents and step durations. A timestamp says
-//! when a step was done: the first event is written at the ticket's arrival (so tickets appear in
-//! arrival order), each later one at the previous event plus its own step's duration.
+//! many processes ([`crate::simulate::centre`]) reuses them instead of copying them:
+//! `ProcessSim`, one process's prepared model, walker and deviator, which walks a ticket and
+//! writes its rows; and `Run`, what all tickets of a run share (arrivals, customers, case ids, the
+//! writer, the counts). Each ticket draws from its own random stream (the seed and its sequence
+//! number), and its deviation from a second one, so a ticket's events do not depend on the tickets
+//! before it except through the bounded table of recent customers, and tickets without a deviation
+//! are the same bytes at every `--noise`. Per ticket, in this order: arrival, clean trace
+//! ([`crate::simulate::walk`]), customer and touchpoint, problem class, whether it deviates, then
+//! agents and step durations. A timestamp says when a step was done: the first event is written at
+//! the ticket's arrival (so tickets appear in arrival order), each later one at the previous event
+//! plus its own step's duration.
 //!
 //! The problem class (`class` column) is written for complaint processes (`kind: complaint`) only:
 //! `maintenance` or `construction` after the first step of the clean trace done by the role with
