@@ -175,8 +175,10 @@ fn weights(processes: &[&Process], ways: &[Way], brands: &Brands) -> Vec<u32> {
     let mut total = 0u32;
     ways.iter()
         .map(|w| {
-            let within = kind_total(kind(w)).max(1) * served.max(1);
-            let weight = kind_share(kind(w)) * way_weight(w) * TOTAL_WEIGHT / within;
+            // In 128 bits, so no map (however many brands it declares) can overflow the product.
+            let within = u128::from(kind_total(kind(w)).max(1)) * u128::from(served.max(1));
+            let weight =
+                u128::from(kind_share(kind(w))) * u128::from(way_weight(w)) * u128::from(TOTAL_WEIGHT) / within;
             total = total.saturating_add(u32::try_from(weight).unwrap_or(u32::MAX));
             total
         })
