@@ -46,7 +46,8 @@ pub enum Command {
     Audit(AuditMonthArgs),
     /// Write a process as a Petri net (PNML, as ProM and PM4Py read it).
     Export(ExportArgs),
-    /// Write a realistic, seeded ticket log for a process (a CSV stream; same seed, same bytes).
+    /// Write a realistic, seeded ticket log for a process, or with --touchpoints a whole centre's
+    /// month of every kind of ticket (a CSV stream; same seed, same bytes).
     Simulate(SimulateArgs),
     /// Grade customers into five tiers (five-star .. one-star) by ARPU x tenure coefficient (seed 000).
     ///
@@ -115,6 +116,9 @@ pub struct LogArgs {
     /// CSV column with the business (billing, broadband, ...).
     #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
     pub business: Option<String>,
+    /// CSV column with the customer's brand (gotone, mzone, ...; some touchpoints serve one brand).
+    #[arg(long, value_name = "COLUMN", help_heading = "CSV columns")]
+    pub brand: Option<String>,
     /// CSV field delimiter: `,` `;` `tab` `|` (default: sniffed from the header line).
     #[arg(long, value_name = "CHAR", help_heading = "CSV format")]
     pub delimiter: Option<String>,
@@ -527,16 +531,23 @@ pub struct ExportArgs {
     pub pnml: PathBuf,
 }
 
-/// `flowaudit simulate`.
+/// `flowaudit simulate`: one of `--process` and `--touchpoints`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["process", "touchpoints"])))]
 pub struct SimulateArgs {
     /// The process to simulate: an id from the process directory or a file.
     #[arg(long, value_name = "ID|FILE")]
-    pub process: String,
+    pub process: Option<String>,
+    /// Simulate a whole centre's month instead: tickets of every service process the touchpoint map
+    /// (touchpoints.yaml in --processes) routes to, in a hotline's shares (query 45 %, acceptance
+    /// 25 %, consultation 15 %, verification 10 %, complaint 5 %), each at a touchpoint of its
+    /// process, and tickets at the map's blind spots; adds a `brand` column (docs/simulate.md).
+    #[arg(long)]
+    pub touchpoints: bool,
     /// The process directory, where ids and touchpoints.yaml are looked up.
     #[arg(long, default_value = "processes", value_name = "DIR")]
     pub processes: PathBuf,
-    /// Number of tickets (cases).
+    /// Number of tickets (cases): of the process, or with --touchpoints of the whole centre.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub cases: u64,
     /// Random seed: the same seed gives a byte-identical file.

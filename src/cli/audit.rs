@@ -244,7 +244,7 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
             let map = lib.touchpoints.as_ref().with_context(|| {
                 format!("{} has no touchpoints.yaml to route tickets by: give --process ID", args.processes.display())
             })?;
-            route(&month_log, map, None)
+            route(&month_log, map, month_log.cases.brand.as_deref())
         }
     };
     let zh = !matches!(args.lang, Some(Lang::En));

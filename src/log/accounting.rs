@@ -60,7 +60,7 @@ impl Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
-    /// A ticket-level field (customer, tier, class, channel, business) changes within a ticket;
+    /// A ticket-level field (customer, tier, class, channel, business, brand) changes within a ticket;
     /// the first value is kept.
     CaseValueChanged,
     /// The header names a column twice; the first is used.

@@ -30,6 +30,8 @@ pub struct Present {
     pub channel: bool,
     /// Business per ticket.
     pub business: bool,
+    /// Brand per ticket.
+    pub brand: bool,
 }
 
 /// A ticket-level field.
@@ -43,6 +45,25 @@ pub enum CaseField {
     Channel,
     /// Business.
     Business,
+    /// Brand.
+    Brand,
+}
+
+impl CaseField {
+    /// Every ticket-level field held as text, in column order (the tier is a number apart).
+    pub const ALL: [CaseField; 5] =
+        [CaseField::Customer, CaseField::Class, CaseField::Channel, CaseField::Business, CaseField::Brand];
+
+    /// The field's name in notes and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            CaseField::Customer => "customer",
+            CaseField::Class => "class",
+            CaseField::Channel => "channel",
+            CaseField::Business => "business",
+            CaseField::Brand => "brand",
+        }
+    }
 }
 
 /// The optional per-event fields of one event.
@@ -90,6 +111,7 @@ impl LogBuilder {
                 class: column(present.class),
                 channel: column(present.channel),
                 business: column(present.business),
+                brand: column(present.brand),
             },
             ..EventLog::default()
         };
@@ -152,10 +174,10 @@ impl LogBuilder {
         if self.log.case_ids.len() > before {
             self.last_time.push(Time::NONE);
             let cases = &mut self.log.cases;
-            for v in
-                [&mut cases.customer, &mut cases.class, &mut cases.channel, &mut cases.business].into_iter().flatten()
-            {
-                v.push(Sym::NONE);
+            for field in CaseField::ALL {
+                if let Some(v) = cases.column_mut(field) {
+                    v.push(Sym::NONE);
+                }
             }
             if let Some(t) = &mut cases.tier {
                 t.push(0);
@@ -214,21 +236,16 @@ impl LogBuilder {
         let acts: Vec<Sym> = o.activities.iter().map(|(_, s)| self.log.activities.intern(s)).collect();
         let vals: Vec<Sym> = o.values.iter().map(|(_, s)| self.log.values.intern(s)).collect();
         let cases: Vec<CaseIdx> = o.case_ids.iter().map(|(_, id)| self.case(id)).collect();
-        let col = |c: &Option<Vec<Sym>>, i: usize| c.as_ref().map_or(Sym::NONE, |v| v[i]);
+        let col = |c: Option<&Vec<Sym>>, i: usize| c.map_or(Sym::NONE, |v| v[i]);
         let mut conflicts = Vec::new();
         for (i, &case) in cases.iter().enumerate() {
             let id = || o.case_ids.resolve(Sym(u32::try_from(i).unwrap_or(u32::MAX))).to_owned();
-            for (field, name, column) in [
-                (CaseField::Customer, "customer", &o.cases.customer),
-                (CaseField::Class, "class", &o.cases.class),
-                (CaseField::Channel, "channel", &o.cases.channel),
-                (CaseField::Business, "business", &o.cases.business),
-            ] {
-                let v = col(column, i);
+            for field in CaseField::ALL {
+                let v = col(o.cases.column(field), i);
                 if v.is_some() {
                     let value = o.values.resolve(v);
                     if let Some(kept) = self.set_case_value(case, field, value) {
-                        conflicts.push((id(), name, value.to_owned(), kept));
+                        conflicts.push((id(), field.name(), value.to_owned(), kept));
                     }
                 }
             }
@@ -273,14 +290,7 @@ impl LogBuilder {
         if value.is_empty() {
             return None;
         }
-        let cases = &mut self.log.cases;
-        let col = match field {
-            CaseField::Customer => &mut cases.customer,
-            CaseField::Class => &mut cases.class,
-            CaseField::Channel => &mut cases.channel,
-            CaseField::Business => &mut cases.business,
-        };
-        let slot = &mut col.as_mut()?[case.index()];
+        let slot = &mut self.log.cases.column_mut(field)?[case.index()];
         if slot.is_some() {
             let kept = self.log.values.resolve(*slot);
             return (kept != value).then(|| kept.to_owned());
@@ -354,7 +364,7 @@ fn permute<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Extras, LogBuilder, Present};
+    use super::{CaseField, Extras, LogBuilder, Present};
     use crate::log::timestamp::Time;
 
     fn names(log: &crate::log::event_log::EventLog) -> Vec<(String, Vec<String>)> {
@@ -392,6 +402,30 @@ mod tests {
         let roles: Vec<_> = log.events.role.as_ref().unwrap().iter().map(|&r| r.is_some()).collect();
         assert_eq!(roles, [true, true, true, false, false, false]);
         assert_eq!(log.values.resolve(log.events.role.as_ref().unwrap()[1]), "expert");
+    }
+
+    #[test]
+    fn the_brand_is_kept_per_ticket_first_value_wins_and_survives_append() {
+        let present = Present { brand: true, business: true, ..Present::default() };
+        let mut a = LogBuilder::new(present);
+        let c = a.case("T1");
+        a.event(c, "receive", Time(1), Extras::default());
+        assert_eq!(a.set_case_value(c, CaseField::Brand, "gotone"), None);
+        assert_eq!(a.set_case_value(c, CaseField::Brand, ""), None, "an empty value changes nothing");
+        assert_eq!(a.set_case_value(c, CaseField::Brand, "mzone").as_deref(), Some("gotone"));
+        let mut b = LogBuilder::new(present);
+        let d = b.case("T2");
+        b.event(d, "receive", Time(2), Extras::default());
+        b.set_case_value(d, CaseField::Brand, "easyown");
+        let e = b.case("T1");
+        b.event(e, "reply", Time(3), Extras::default());
+        b.set_case_value(e, CaseField::Brand, "mzone");
+        let conflicts = a.append(b);
+        assert_eq!(conflicts, [("T1".to_owned(), "brand", "mzone".to_owned(), "gotone".to_owned())]);
+        let log = a.finish();
+        let brands: Vec<&str> = log.cases.brand.as_ref().unwrap().iter().map(|&s| log.values.resolve(s)).collect();
+        assert_eq!(brands, ["gotone", "easyown"]);
+        assert!(LogBuilder::new(Present::default()).finish().cases.brand.is_none());
     }
 
     #[test]

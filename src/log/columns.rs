@@ -87,6 +87,11 @@ const CHANNEL: Field =
     Field { what: "channel", flag: "channel", names: &["case:channel", "channel", "渠道", "受理渠道"] };
 const BUSINESS: Field =
     Field { what: "business", flag: "business", names: &["case:business", "business", "业务", "业务类型"] };
+const BRAND: Field = Field {
+    what: "brand",
+    flag: "brand",
+    names: &["case:brand", "brand", "customer_brand", "品牌", "客户品牌", "用户品牌"],
+};
 
 /// Column indices of the fields found in a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +118,8 @@ pub struct Columns {
     pub channel: Option<usize>,
     /// Business.
     pub business: Option<usize>,
+    /// Brand (the customer's product brand, which some touchpoints distinguish).
+    pub brand: Option<usize>,
 }
 
 fn normalise(name: &str) -> String {
@@ -202,13 +209,19 @@ impl Columns {
             class: header.find(&CLASS, given.class.as_ref())?,
             channel: header.find(&CHANNEL, given.channel.as_ref())?,
             business: header.find(&BUSINESS, given.business.as_ref())?,
+            brand: header.find(&BRAND, given.brand.as_ref())?,
         };
         Ok(columns)
     }
 
-    /// Whether any ticket-level column (customer, tier, class, channel, business) is present.
+    /// Whether any ticket-level column (customer, tier, class, channel, business, brand) is present.
     pub fn has_case_fields(&self) -> bool {
-        [self.customer, self.tier, self.class, self.channel, self.business].iter().any(Option::is_some)
+        self.case_fields().iter().any(Option::is_some)
+    }
+
+    /// The ticket-level columns: customer, tier, class, channel, business, brand.
+    pub fn case_fields(&self) -> [Option<usize>; 6] {
+        [self.customer, self.tier, self.class, self.channel, self.business, self.brand]
     }
 
     /// Every used column with the name of the field it holds, in field order.
@@ -223,6 +236,7 @@ impl Columns {
             ("class", self.class),
             ("channel", self.channel),
             ("business", self.business),
+            ("brand", self.brand),
         ] {
             if let Some(c) = col {
                 v.push((name, c));
@@ -266,5 +280,26 @@ mod tests {
         let h = header(&["ticket", "step"]);
         let e = Columns::resolve(Path::new("g.csv"), &h, &ColumnNames::default(), &mut acc).unwrap_err().to_string();
         assert!(e.contains("no timestamp column") && e.contains("--timestamp COLUMN"), "{e}");
+    }
+
+    #[test]
+    fn recognises_the_brand_beside_business_and_channel() {
+        let mut acc = Accounting::default();
+        for (name, at) in [("brand", 3), ("Brand", 3), ("case:brand", 3), ("品牌", 3), ("客户品牌", 3)] {
+            let h = header(&["工单编号", "环节", "时间", name, "业务类型", "受理渠道"]);
+            let c = Columns::resolve(Path::new("b.csv"), &h, &ColumnNames::default(), &mut acc).unwrap();
+            assert_eq!((c.brand, c.business, c.channel), (Some(at), Some(4), Some(5)), "{name}");
+            assert!(c.has_case_fields());
+            assert!(c.used().contains(&("brand", at)), "{name}");
+        }
+        let h = header(&["case", "activity", "time", "业务"]);
+        let c = Columns::resolve(Path::new("b.csv"), &h, &ColumnNames::default(), &mut acc).unwrap();
+        assert_eq!(c.brand, None, "no brand column, no brand");
+        let h = header(&["case", "activity", "time", "品牌名称"]);
+        let given = ColumnNames { brand: Some("品牌名称".into()), ..ColumnNames::default() };
+        assert_eq!(Columns::resolve(Path::new("b.csv"), &h, &given, &mut acc).unwrap().brand, Some(3));
+        let given = ColumnNames { brand: Some("brand_name".into()), ..ColumnNames::default() };
+        let e = Columns::resolve(Path::new("b.csv"), &h, &given, &mut acc).unwrap_err().to_string();
+        assert!(e.contains("--brand `brand_name` is not a column"), "{e}");
     }
 }

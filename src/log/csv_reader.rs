@@ -3,7 +3,7 @@
 //!
 //! Owns [`read_csv`] and the row rules. A row becomes an event when it has the header's number of
 //! fields, a ticket id, an activity and a readable timestamp; otherwise it is rejected with its
-//! line and reason. Ticket-level fields (customer, tier, class, channel, business) keep a ticket's
+//! line and reason. Ticket-level fields (customer, tier, class, channel, business, brand) keep a ticket's
 //! first non-empty value, and a later different value is noted. Cost: O(bytes) with one hash lookup
 //! per activity and per new ticket id; memory is the [`EventLog`] plus one record.
 
@@ -260,6 +260,7 @@ fn resolve_columns(
         class: cols.class.is_some(),
         channel: cols.channel.is_some(),
         business: cols.business.is_some(),
+        brand: cols.brand.is_some(),
     };
     Ok((cols, info, present))
 }
@@ -410,15 +411,13 @@ impl<'a> Part<'a> {
 #[derive(Default)]
 struct CaseMemo {
     case: Option<CaseIdx>,
-    values: [Vec<u8>; 5],
+    values: [Vec<u8>; 6],
 }
 
 impl CaseMemo {
     fn unchanged(&mut self, case: CaseIdx, rec: &csv::ByteRecord, cols: &Columns) -> bool {
         let mut same = self.case == Some(case);
-        for (slot, col) in
-            self.values.iter_mut().zip([cols.customer, cols.tier, cols.class, cols.channel, cols.business])
-        {
+        for (slot, col) in self.values.iter_mut().zip(cols.case_fields()) {
             let v = col.and_then(|i| rec.get(i)).unwrap_or_default();
             if slot.as_slice() != v {
                 same = false;
@@ -448,16 +447,17 @@ fn case_fields(
     case: CaseIdx,
     case_id: &str,
 ) -> Result<(), LogError> {
-    for (field, col, name) in [
-        (CaseField::Customer, cols.customer, "customer"),
-        (CaseField::Class, cols.class, "class"),
-        (CaseField::Channel, cols.channel, "channel"),
-        (CaseField::Business, cols.business, "business"),
+    for (field, col) in [
+        (CaseField::Customer, cols.customer),
+        (CaseField::Class, cols.class),
+        (CaseField::Channel, cols.channel),
+        (CaseField::Business, cols.business),
+        (CaseField::Brand, cols.brand),
     ] {
         if let Some(value) = row.opt(col)?
             && let Some(kept) = b.set_case_value(case, field, value)
         {
-            acc.note(NoteKind::CaseValueChanged, row.line, || case_value_changed(case_id, name, value, &kept));
+            acc.note(NoteKind::CaseValueChanged, row.line, || case_value_changed(case_id, field.name(), value, &kept));
         }
     }
     if let Some(text) = row.opt(cols.tier)?

@@ -10,7 +10,7 @@
 //!
 //! Memory per event: 4 bytes (activity) + 8 (timestamp) + 4 per optional column present in the
 //! input (role, resource, lifecycle); per case: 4 bytes of offset plus 4 per case column present
-//! (customer, class, channel, business) and 1 for the tier; plus the interned strings.
+//! (customer, class, channel, business, brand) and 1 for the tier; plus the interned strings.
 
 use std::ops::Range;
 
@@ -53,6 +53,32 @@ pub struct CaseColumns {
     pub channel: Option<Vec<Sym>>,
     /// Business the ticket is about.
     pub business: Option<Vec<Sym>>,
+    /// Brand of the customer's product (`gotone`, `mzone`, ...): some touchpoints serve one brand only.
+    pub brand: Option<Vec<Sym>>,
+}
+
+impl CaseColumns {
+    /// The column of a ticket-level text field, when the input had it.
+    pub fn column(&self, field: CaseField) -> Option<&Vec<Sym>> {
+        match field {
+            CaseField::Customer => self.customer.as_ref(),
+            CaseField::Class => self.class.as_ref(),
+            CaseField::Channel => self.channel.as_ref(),
+            CaseField::Business => self.business.as_ref(),
+            CaseField::Brand => self.brand.as_ref(),
+        }
+    }
+
+    /// The column of a ticket-level text field, to fill, when the input had it.
+    pub fn column_mut(&mut self, field: CaseField) -> Option<&mut Vec<Sym>> {
+        match field {
+            CaseField::Customer => self.customer.as_mut(),
+            CaseField::Class => self.class.as_mut(),
+            CaseField::Channel => self.channel.as_mut(),
+            CaseField::Business => self.business.as_mut(),
+            CaseField::Brand => self.brand.as_mut(),
+        }
+    }
 }
 
 /// Any other attribute of a case (XES trace attributes), stored sparsely.
@@ -74,7 +100,7 @@ pub struct EventLog {
     /// Activity labels.
     pub activities: Interner,
     /// Every other string: roles, resources, lifecycle transitions, customers, classes, channels,
-    /// businesses, attribute keys and values.
+    /// businesses, brands, attribute keys and values.
     pub values: Interner,
     /// Where each case's events start; one more entry than cases, the last is the event count.
     pub case_start: Vec<u32>,
@@ -152,6 +178,7 @@ impl EventLog {
             + opt(&self.cases.class)
             + opt(&self.cases.channel)
             + opt(&self.cases.business)
+            + opt(&self.cases.brand)
             + self.case_attributes.len() * 12
     }
 
@@ -172,24 +199,20 @@ impl EventLog {
             class: any(&|l| l.cases.class.is_some()),
             channel: any(&|l| l.cases.channel.is_some()),
             business: any(&|l| l.cases.business.is_some()),
+            brand: any(&|l| l.cases.brand.is_some()),
         };
         let mut b = LogBuilder::new(present);
         b.reserve(logs.iter().map(EventLog::event_count).sum());
         for log in &logs {
-            let text = |col: &Option<Vec<Sym>>, i: usize| {
-                col.as_ref().map(|v| v[i]).filter(|s| s.is_some()).map(|s| log.values.resolve(s))
+            let text = |col: Option<&Vec<Sym>>, i: usize| {
+                col.map(|v| v[i]).filter(|s| s.is_some()).map(|s| log.values.resolve(s))
             };
             let mut attrs = log.case_attributes.iter().peekable();
             for case in log.case_indices() {
                 let c = b.case(log.case_id(case));
                 let i = case.index();
-                for (field, col) in [
-                    (CaseField::Customer, &log.cases.customer),
-                    (CaseField::Class, &log.cases.class),
-                    (CaseField::Channel, &log.cases.channel),
-                    (CaseField::Business, &log.cases.business),
-                ] {
-                    if let Some(v) = text(col, i) {
+                for field in CaseField::ALL {
+                    if let Some(v) = text(log.cases.column(field), i) {
                         b.set_case_value(c, field, v);
                     }
                 }
@@ -201,9 +224,9 @@ impl EventLog {
                 }
                 for e in log.events_of(case) {
                     let extras = Extras {
-                        role: text(&log.events.role, e),
-                        resource: text(&log.events.resource, e),
-                        lifecycle: text(&log.events.lifecycle, e),
+                        role: text(log.events.role.as_ref(), e),
+                        resource: text(log.events.resource.as_ref(), e),
+                        lifecycle: text(log.events.lifecycle.as_ref(), e),
                     };
                     b.event(c, log.activity_name(log.activity[e]), log.time[e], extras);
                 }
@@ -256,6 +279,7 @@ impl EventLog {
                 class: per_case(&self.cases.class),
                 channel: per_case(&self.cases.channel),
                 business: per_case(&self.cases.business),
+                brand: per_case(&self.cases.brand),
             },
             case_attributes,
         }

@@ -64,6 +64,8 @@ pub struct ColumnNames {
     pub channel: Option<String>,
     /// Business.
     pub business: Option<String>,
+    /// Brand.
+    pub brand: Option<String>,
 }
 
 /// Everything a reader needs to know.

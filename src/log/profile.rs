@@ -26,7 +26,7 @@ const KEYS: [&str; 10] = [
     "resources",
     "description",
 ];
-const COLUMN_KEYS: [&str; 11] = [
+const COLUMN_KEYS: [&str; 12] = [
     "case",
     "activity",
     "timestamp",
@@ -38,6 +38,7 @@ const COLUMN_KEYS: [&str; 11] = [
     "class",
     "channel",
     "business",
+    "brand",
 ];
 
 /// A log label the profile maps to a step id (under `activities:`) or a role id (under `roles:`
@@ -131,6 +132,7 @@ impl Profile {
             (&mut c.class, &p.class),
             (&mut c.channel, &p.channel),
             (&mut c.business, &p.business),
+            (&mut c.brand, &p.brand),
         ] {
             if mine.is_none() {
                 mine.clone_from(theirs);
@@ -196,6 +198,7 @@ fn decode(d: &mut Decoder<'_>, root: &Node) -> Profile {
             ("class", &mut c.class),
             ("channel", &mut c.channel),
             ("business", &mut c.business),
+            ("brand", &mut c.brand),
         ] {
             *slot = d.opt_text(&cf, key, &format!("column `{key}`")).map(|s| s.value);
         }
@@ -249,4 +252,29 @@ fn label_map(d: &mut Decoder<'_>, node: Option<&Node>, key: &str, noun: &str) ->
             Some(LabelMapping { label: label?, step: step? })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FlagsGiven, decode};
+    use crate::log::options::ReadOptions;
+    use crate::model::decode::Decoder;
+    use crate::model::yaml;
+
+    #[test]
+    fn a_profile_names_the_brand_column_and_a_flag_overrides_it() {
+        let text = "columns:\n  case: 工单编号\n  business: 业务类型\n  brand: 客户品牌名称\n";
+        let root = yaml::parse(text).unwrap().unwrap();
+        let mut d = Decoder::new("p.yaml");
+        let p = decode(&mut d, &root);
+        assert!(!d.has_errors(), "{:?}", d.diagnostics);
+        assert_eq!(p.columns.brand.as_deref(), Some("客户品牌名称"));
+        let mut opts = ReadOptions::default();
+        p.apply_to(&mut opts, &FlagsGiven::default());
+        assert_eq!(opts.columns.brand.as_deref(), Some("客户品牌名称"));
+        let mut opts = ReadOptions::default();
+        opts.columns.brand = Some("品牌".to_owned());
+        p.apply_to(&mut opts, &FlagsGiven::default());
+        assert_eq!(opts.columns.brand.as_deref(), Some("品牌"), "the flag wins");
+    }
 }

@@ -5,7 +5,7 @@
 //! `concept:name` the ticket id; an `<event>` is one row: its `concept:name` is the activity,
 //! `time:timestamp` the time, `lifecycle:transition` the lifecycle, `org:resource` the resource and
 //! `org:role` (else `org:group`) the role. The domain keys `customer` (or `customer_id`), `tier`,
-//! `class`, `channel` and `business`, bare or with a `case:` prefix, fill the ticket's fields
+//! `class`, `channel`, `business` and `brand`, bare or with a `case:` prefix, fill the ticket's fields
 //! whether a trace or its events carry them (first value kept, a later different one noted).
 //! Other trace attributes are kept as case attributes; other event attributes are not stored (their
 //! keys are listed in [`XesInfo::ignored_event_keys`]). Nested attributes, `<list>` and
@@ -78,12 +78,13 @@ enum Field {
     Class,
     Channel,
     Business,
+    Brand,
 }
 
-const FIELDS: usize = 11;
+const FIELDS: usize = 12;
 
 /// Attribute keys flowaudit reads, and the field each fills.
-const KEYS: [(&str, Field); 18] = [
+const KEYS: [(&str, Field); 20] = [
     ("concept:name", Field::Activity),
     ("time:timestamp", Field::Time),
     ("lifecycle:transition", Field::Lifecycle),
@@ -96,20 +97,23 @@ const KEYS: [(&str, Field); 18] = [
     ("class", Field::Class),
     ("channel", Field::Channel),
     ("business", Field::Business),
+    ("brand", Field::Brand),
     ("case:customer", Field::Customer),
     ("case:customer_id", Field::Customer),
     ("case:tier", Field::Tier),
     ("case:class", Field::Class),
     ("case:channel", Field::Channel),
     ("case:business", Field::Business),
+    ("case:brand", Field::Brand),
 ];
 
 /// The ticket-level fields, in the order [`XesInfo::keys`] lists them.
-const CASE_FIELDS: [(Field, CaseField, &str); 4] = [
-    (Field::Customer, CaseField::Customer, "customer"),
-    (Field::Class, CaseField::Class, "class"),
-    (Field::Channel, CaseField::Channel, "channel"),
-    (Field::Business, CaseField::Business, "business"),
+const CASE_FIELDS: [(Field, CaseField); 5] = [
+    (Field::Customer, CaseField::Customer),
+    (Field::Class, CaseField::Class),
+    (Field::Channel, CaseField::Channel),
+    (Field::Business, CaseField::Business),
+    (Field::Brand, CaseField::Brand),
 ];
 
 /// The XES elements that are attributes (IEEE 1849 section 6).
@@ -124,8 +128,9 @@ fn event_field(key: &str) -> Option<(Field, &'static str)> {
 
 /// The ticket-level field a trace attribute fills.
 fn case_field(key: &str) -> Option<(Field, &'static str)> {
-    event_field(key)
-        .filter(|(f, _)| matches!(f, Field::Customer | Field::Tier | Field::Class | Field::Channel | Field::Business))
+    event_field(key).filter(|(f, _)| {
+        matches!(f, Field::Customer | Field::Tier | Field::Class | Field::Channel | Field::Business | Field::Brand)
+    })
 }
 
 /// Where one value sits in the trace's text, and the key it came from.
@@ -696,6 +701,7 @@ impl<'a> Out<'a> {
             class: true,
             channel: true,
             business: true,
+            brand: true,
         };
         Out {
             path,
@@ -818,10 +824,11 @@ impl<'a> Out<'a> {
 
     /// Sets the ticket-level fields `slots` carry; a value that differs from the kept one is noted.
     fn case_fields(&mut self, t: &Trace, slots: &Slots, c: CaseIdx, id: &str, line: u64) {
-        for (field, case_field, name) in CASE_FIELDS {
+        for (field, case_field) in CASE_FIELDS {
             if let Some(value) = t.value(slots[field as usize])
                 && let Some(kept) = self.b.set_case_value(c, case_field, value)
             {
+                let name = case_field.name();
                 self.acc.note(NoteKind::CaseValueChanged, line, || {
                     format!("ticket {id}: {name} `{value}` differs from `{kept}` read before; `{kept}` is kept")
                 });
@@ -862,6 +869,7 @@ impl<'a> Out<'a> {
             (&mut cases.class, Field::Class),
             (&mut cases.channel, Field::Channel),
             (&mut cases.business, Field::Business),
+            (&mut cases.brand, Field::Brand),
         ] {
             if has(f).is_none() {
                 *col = None;
@@ -883,6 +891,7 @@ impl<'a> Out<'a> {
             ("class", has(Field::Class)),
             ("channel", has(Field::Channel)),
             ("business", has(Field::Business)),
+            ("brand", has(Field::Brand)),
         ]
         .into_iter()
         .filter_map(|(name, key)| key.map(|k| (name, k.to_owned())))

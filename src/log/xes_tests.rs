@@ -101,6 +101,31 @@ fn reads_standard_keys_and_ticket_fields() {
 }
 
 #[test]
+fn the_brand_is_a_ticket_field_on_a_trace_or_its_events() {
+    let xml = r#"<log>
+  <trace>
+    <string key="concept:name" value="T1"/>
+    <string key="case:brand" value="gotone"/>
+    <event><string key="concept:name" value="receive"/></event>
+  </trace>
+  <trace>
+    <string key="concept:name" value="T2"/>
+    <event><string key="concept:name" value="receive"/><string key="brand" value="动感地带"/></event>
+    <event><string key="concept:name" value="reply"/><string key="brand" value="mzone"/></event>
+  </trace>
+</log>"#;
+    let (log, acc, info, _) = read(xml);
+    let brands: Vec<&str> = log.cases.brand.as_ref().unwrap().iter().map(|&b| log.values.resolve(b)).collect();
+    assert_eq!(brands, ["gotone", "动感地带"], "the first value is kept");
+    assert_eq!(acc.notes[&NoteKind::CaseValueChanged].count, 1);
+    assert!(acc.notes[&NoteKind::CaseValueChanged].examples[0].detail.contains("brand `mzone`"));
+    assert!(info.keys.contains(&("brand", "case:brand".to_owned())), "{:?}", info.keys);
+    let (log, _, info, _) =
+        read(&format!("<log><trace>{}{}</trace></log>", r#"<string key="concept:name" value="T"/>"#, ev("a")));
+    assert!(log.cases.brand.is_none() && !info.keys.iter().any(|(f, _)| *f == "brand"));
+}
+
+#[test]
 fn nested_attributes_and_lists_are_parsed_past() {
     let xml = r#"<log>
   <trace>

@@ -38,6 +38,12 @@ pub enum SimError {
          since 1992, and four-digit years end at 9998; pick a month from 1992-01 to 9998-12"
     )]
     MonthOutOfRange(String),
+    /// The touchpoint map sends no ticket to a service process of the library.
+    #[error(
+        "the touchpoint map sends no ticket to a service process of the library: map touchpoints to \
+         processes with `process: <id>` (`flowaudit map` shows the map)"
+    )]
+    NoTouchpoints,
     /// The process has no step to simulate.
     #[error("process `{0}` has no steps to simulate")]
     EmptyProcess(String),

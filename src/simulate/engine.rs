@@ -1,13 +1,17 @@
 //! The simulation run: tickets one after another, from arrival to their last event, into a writer.
 //!
-//! Owns [`simulate`] and [`SimSummary`]. Each ticket draws from its own random stream (the seed and
-//! its sequence number), and its deviation from a second one, so a ticket's events do not depend on
-//! the tickets before it except through the bounded table of recent customers, and tickets without
-//! a deviation are the same bytes at every `--noise`. Per ticket, in this order: arrival, clean
-//! trace ([`crate::simulate::walk`]), customer and touchpoint, problem class, whether it deviates,
-//! then agents and step durations. A timestamp says when a step was done: the first event is
-//! written at the ticket's arrival (so tickets appear in arrival order), each later one at the
-//! previous event plus its own step's duration.
+//! Owns [`simulate`] and [`SimSummary`], and the two pieces every run is made of, so a run over
+//! many processes ([`crate::simulate::centre`]) reuses them instead of copying them:
+//! `ProcessSim`, one process's prepared model, walker and deviator, which walks a ticket and
+//! writes its rows; and `Run`, what all tickets of a run share (arrivals, customers, case ids, the
+//! writer, the counts). Each ticket draws from its own random stream (the seed and its sequence
+//! number), and its deviation from a second one, so a ticket's events do not depend on the tickets
+//! before it except through the bounded table of recent customers, and tickets without a deviation
+//! are the same bytes at every `--noise`. Per ticket, in this order: arrival, clean trace
+//! ([`crate::simulate::walk`]), customer and touchpoint, problem class, whether it deviates, then
+//! agents and step durations. A timestamp says when a step was done: the first event is written at
+//! the ticket's arrival (so tickets appear in arrival order), each later one at the previous event
+//! plus its own step's duration.
 //!
 //! The problem class (`class` column) is written for complaint processes (`kind: complaint`) only:
 //! `maintenance` or `construction` after the first step of the clean trace done by the role with
@@ -89,65 +93,167 @@ pub fn simulate(
     if process.steps.is_empty() {
         return Err(SimError::EmptyProcess(process.id.clone()));
     }
-    let model = Model::new(process, touchpoints);
     let plan = Plan::new(process);
-    let mut walker = Walker::new(&plan);
-    let mut deviator = Deviator::new(process);
-    let mut customers = Customers::new(cfg.seed, cfg.cases, cfg.month.days());
-    let mut arrivals = Arrivals::new(cfg.month, cfg.cases);
-    let mut case_ids = CaseIds::new(cfg.month, cfg.cases);
-    let mut writer = EventWriter::new(out)?;
-
-    let mut summary = SimSummary { tickets: 0, events: 0, repeats: 0, deviated: 0, deviations: Vec::new() };
-    let mut by_kind = [0u64; DeviationKind::ALL.len()];
-    let (mut trace, mut events, mut token) = (Vec::new(), Vec::<Event>::new(), String::new());
-    let mut agent_of_role = vec![NO_AGENT; process.roles.len()];
-    let mut stamp = Timestamp::new();
+    let mut sim = ProcessSim::new(process, &plan);
+    let touchpoints = Touchpoints::new(touchpoints, &process.id);
+    let mut run = Run::new(cfg, out, Columns::Process)?;
     for i in 0..cfg.cases {
         let mut rng = Xoshiro256::new(cfg.seed, i);
-        let arrival = arrivals.at(i, rng.unit());
-        walker.walk(&mut rng, &mut trace);
-        let (customer, seen) = customers.draw(&mut rng, arrival);
-        summary.repeats += u64::from(seen.is_some());
-        let tp = seen.or_else(|| model.touchpoints.draw(&mut rng));
-        customers.remember(&mut rng, customer, arrival, tp.unwrap_or(0));
-        let (business, channel) = tp
-            .and_then(|t| model.touchpoints.cells.get(usize::from(t)))
-            .map_or(("", ""), |(b, c)| (b.as_str(), c.as_str()));
-        let class = model.class(&trace, &mut rng);
-        events.clear();
-        events.extend(trace.iter().map(|s| Event { activity: Activity::Step(*s), role: process.step(*s).role }));
+        let arrival = run.arrival(i, &mut rng);
+        sim.walk(&mut rng);
+        let (customer, seen) = run.customers.draw(&mut rng, arrival);
+        run.summary.repeats += u64::from(seen.is_some());
+        let tp = seen.or_else(|| touchpoints.draw(&mut rng));
+        run.customers.remember(&mut rng, customer, arrival, tp.unwrap_or(0));
+        let (business, channel) =
+            tp.and_then(|t| touchpoints.cells.get(usize::from(t))).map_or(("", ""), |(b, c)| (b.as_str(), c.as_str()));
+        let filing = Filing { seq: i, arrival, customer, business, channel, brand: "" };
+        sim.write(&filing, &mut rng, &mut run)?;
+    }
+    run.finish()
+}
+
+/// Which columns a run writes: the single-process layout, or that plus `brand` (a centre's month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Columns {
+    /// [`crate::simulate::writer::HEADER`].
+    Process,
+    /// [`crate::simulate::writer::HEADER`] and `brand`.
+    WithBrand,
+}
+
+/// What a run shares across its tickets, whichever process each follows: the arrival stream, the
+/// customers, case ids, the timestamp buffer, the writer and the counts.
+pub(crate) struct Run<'c, W: Write> {
+    cfg: &'c SimConfig,
+    arrivals: Arrivals,
+    /// The customers of the run (fresh ids and the recent ones, for repeat tickets).
+    pub(crate) customers: Customers,
+    case_ids: CaseIds,
+    stamp: Timestamp,
+    writer: EventWriter<W>,
+    /// The counts so far (`deviations` is filled by [`Run::finish`]).
+    pub(crate) summary: SimSummary,
+    by_kind: [u64; DeviationKind::ALL.len()],
+}
+
+impl<'c, W: Write> Run<'c, W> {
+    /// A run of `cfg` writing to `out`, header written.
+    pub(crate) fn new(cfg: &'c SimConfig, out: W, columns: Columns) -> Result<Self, SimError> {
+        Ok(Run {
+            cfg,
+            arrivals: Arrivals::new(cfg.month, cfg.cases),
+            customers: Customers::new(cfg.seed, cfg.cases, cfg.month.days()),
+            case_ids: CaseIds::new(cfg.month, cfg.cases),
+            stamp: Timestamp::new(),
+            writer: EventWriter::new(out, columns == Columns::WithBrand)?,
+            summary: SimSummary { tickets: 0, events: 0, repeats: 0, deviated: 0, deviations: Vec::new() },
+            by_kind: [0; DeviationKind::ALL.len()],
+        })
+    }
+
+    /// When ticket `i` (asked in increasing order) arrives: the first draw of its stream.
+    pub(crate) fn arrival(&mut self, i: u64, rng: &mut Xoshiro256) -> i64 {
+        self.arrivals.at(i, rng.unit())
+    }
+
+    /// Flushes the writer and returns the counts.
+    pub(crate) fn finish(mut self) -> Result<SimSummary, SimError> {
+        self.writer.finish()?;
+        self.summary.deviations = DeviationKind::ALL.iter().copied().zip(self.by_kind).collect();
+        Ok(self.summary)
+    }
+}
+
+/// What the caller drew for a ticket before its steps: its number, arrival, customer and way in.
+pub(crate) struct Filing<'a> {
+    /// 0-based number of the ticket in the run (its random streams and case id).
+    pub(crate) seq: u64,
+    pub(crate) arrival: i64,
+    pub(crate) customer: u32,
+    pub(crate) business: &'a str,
+    pub(crate) channel: &'a str,
+    /// Written only by runs with [`Columns::WithBrand`].
+    pub(crate) brand: &'a str,
+}
+
+/// One process's part of a run: its prepared model, walker and deviator and the per-ticket
+/// buffers, so a run over many processes keeps one of these per process and no copy of the logic.
+pub(crate) struct ProcessSim<'p> {
+    process: &'p Process,
+    model: Model<'p>,
+    walker: Walker<'p>,
+    deviator: Deviator<'p>,
+    trace: Vec<StepId>,
+    events: Vec<Event>,
+    token: String,
+    agent_of_role: Vec<usize>,
+}
+
+impl<'p> ProcessSim<'p> {
+    /// The part of `process` (which has steps), walking `plan` (its plan). O(process size).
+    pub(crate) fn new(process: &'p Process, plan: &'p Plan) -> Self {
+        ProcessSim {
+            process,
+            model: Model::new(process),
+            walker: Walker::new(plan),
+            deviator: Deviator::new(process),
+            trace: Vec::new(),
+            events: Vec::new(),
+            token: String::new(),
+            agent_of_role: vec![NO_AGENT; process.roles.len()],
+        }
+    }
+
+    /// Walks the next ticket's clean trace.
+    pub(crate) fn walk(&mut self, rng: &mut Xoshiro256) {
+        self.walker.walk(rng, &mut self.trace);
+    }
+
+    /// Writes the ticket just walked: its problem class, whether it deviates (and how), then its
+    /// agents and step durations, as rows of `run`, and counts it.
+    pub(crate) fn write<W: Write>(
+        &mut self,
+        filing: &Filing<'_>,
+        rng: &mut Xoshiro256,
+        run: &mut Run<'_, W>,
+    ) -> Result<(), SimError> {
+        let class = self.model.class(&self.trace, rng);
+        let process = self.process;
+        self.events.clear();
+        self.events
+            .extend(self.trace.iter().map(|s| Event { activity: Activity::Step(*s), role: process.step(*s).role }));
         // Always drawn, so the streams of clean tickets do not depend on the noise level.
-        let deviates = rng.unit() < cfg.noise;
+        let deviates = rng.unit() < run.cfg.noise;
         let deviation: Option<Deviation> = if deviates {
-            deviator.deviate(&mut Xoshiro256::new(cfg.seed ^ DEVIATION_SALT, i), &mut events)
+            self.deviator.deviate(&mut Xoshiro256::new(run.cfg.seed ^ DEVIATION_SALT, filing.seq), &mut self.events)
         } else {
             None
         };
-        token.clear();
+        self.token.clear();
         if let Some(d) = deviation {
-            d.write_token(process, &mut token);
-            summary.deviated += 1;
-            by_kind[DeviationKind::ALL.iter().position(|k| *k == d.kind()).unwrap_or(0)] += 1;
+            d.write_token(process, &mut self.token);
+            run.summary.deviated += 1;
+            run.by_kind[DeviationKind::ALL.iter().position(|k| *k == d.kind()).unwrap_or(0)] += 1;
         }
         let ticket = Ticket {
-            case_id: case_ids.get(i + 1),
-            customer: customer_id(customer),
-            tier: tier(customer),
+            case_id: run.case_ids.get(filing.seq + 1),
+            customer: customer_id(filing.customer),
+            tier: tier(filing.customer),
             class,
-            channel,
-            business,
-            deviation: &token,
+            channel: filing.channel,
+            business: filing.business,
+            brand: filing.brand,
+            deviation: &self.token,
         };
-        agent_of_role.fill(NO_AGENT);
-        let mut at = Placing { arrival, rng: &mut rng, agent_of_role: &mut agent_of_role, stamp: &mut stamp };
-        model.write_events(&ticket, &events, &mut at, &mut writer)?;
-        summary.tickets += 1;
-        summary.events += events.len() as u64;
+        self.agent_of_role.fill(NO_AGENT);
+        let mut at =
+            Placing { arrival: filing.arrival, rng, agent_of_role: &mut self.agent_of_role, stamp: &mut run.stamp };
+        self.model.write_events(&ticket, &self.events, &mut at, &mut run.writer)?;
+        run.summary.tickets += 1;
+        run.summary.events += self.events.len() as u64;
+        Ok(())
     }
-    writer.finish()?;
-    summary.deviations = DeviationKind::ALL.iter().copied().zip(by_kind).collect();
-    Ok(summary)
 }
 
 /// Where a ticket's events are placed in time and staff: its arrival, its random stream, the agent
@@ -167,10 +273,11 @@ struct Ticket<'a> {
     class: &'a str,
     channel: &'a str,
     business: &'a str,
+    brand: &'a str,
     deviation: &'a str,
 }
 
-/// The process's labels, timings, classes, agents and touchpoints, prepared once.
+/// The process's labels, timings, classes and agents, prepared once.
 struct Model<'p> {
     /// Per step: its label and timing.
     steps: Vec<(&'p str, StepTiming)>,
@@ -181,11 +288,10 @@ struct Model<'p> {
     /// Per step: its role.
     role_of_step: Vec<usize>,
     agents: Agents,
-    touchpoints: Touchpoints,
 }
 
 impl<'p> Model<'p> {
-    fn new(process: &'p Process, touchpoints: Option<&TouchpointMap>) -> Self {
+    fn new(process: &'p Process) -> Self {
         let class_of_role = (process.kind == "complaint").then(|| {
             process
                 .roles
@@ -207,7 +313,6 @@ impl<'p> Model<'p> {
             class_of_role,
             role_of_step: process.steps.iter().map(|s| s.role.0 as usize).collect(),
             agents: Agents::new(process),
-            touchpoints: Touchpoints::new(touchpoints, &process.id),
         }
     }
 
@@ -252,6 +357,7 @@ impl<'p> Model<'p> {
                 class: ticket.class,
                 channel: ticket.channel,
                 business: ticket.business,
+                brand: ticket.brand,
                 deviation: ticket.deviation,
             })?;
         }

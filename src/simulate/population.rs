@@ -10,6 +10,8 @@
 //!   customer id, so it never changes between tickets or seeds.
 //! - `Touchpoints`: the business x channel touchpoints mapped to the process, each weighted by its
 //!   channel ([`channel_weight`]: phone first, e-mail last).
+//! - `Brands`: the brands of the touchpoint map, weighted by [`brand_weight`], and each customer's
+//!   brand, a pure function of the customer id like the tier (written in a centre's month only).
 //! - `Agents`: agent ids per role, `<role>-NNN`: [`FRONT_DESK_AGENTS`] for the roles in
 //!   [`FRONT_DESK_ROLES`] (the hotline's agents), [`BACK_OFFICE_AGENTS`] for every other role
 //!   (departments, desks and systems, whose "agents" are their staff or server instances).
@@ -37,6 +39,8 @@ pub const BACK_OFFICE_AGENTS: u32 = 24;
 const TIER_CUTS: [(f64, u8); 5] = [(0.05, 5), (0.15, 4), (0.30, 3), (0.70, 2), (1.0, 1)];
 /// Mixed into customer ids before grading, so tiers do not follow id order.
 const TIER_SALT: u64 = 0x7469_6572_5f73_616c;
+/// Mixed into customer ids before choosing their brand, so brands follow neither id order nor tier.
+const BRAND_SALT: u64 = 0x6272_616e_645f_7361;
 
 /// The star grade (5 best, 1 lowest) of customer `id`.
 pub(crate) fn tier(id: u32) -> u8 {
@@ -54,6 +58,54 @@ pub fn channel_weight(channel: &str) -> u32 {
         "sms" => 8,
         "email" => 5,
         _ => 10,
+    }
+}
+
+/// The relative weight of a brand (by its id in the touchpoint map): `easyown` (神州行, the
+/// prepaid mass brand) 50, `mzone` (动感地带, the youth brand) 30, `gotone` (全球通, the high-value
+/// brand) 20, any other 30. On the bundled map: half, 30 % and 20 % of the customers.
+pub fn brand_weight(brand: &str) -> u32 {
+    match brand {
+        "easyown" => 50,
+        "gotone" => 20,
+        _ => 30,
+    }
+}
+
+/// The brands of a touchpoint map with their weights, and the brand of each customer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Brands {
+    ids: Vec<String>,
+    cumulative: Vec<u32>,
+}
+
+impl Brands {
+    /// The brands `map` declares, in file order.
+    pub(crate) fn new(map: &TouchpointMap) -> Brands {
+        let mut b = Brands::default();
+        for brand in &map.brands {
+            let total = b.total() + brand_weight(&brand.id);
+            b.ids.push(brand.id.clone());
+            b.cumulative.push(total);
+        }
+        b
+    }
+
+    /// The weight of every brand together (0 without brands).
+    pub(crate) fn total(&self) -> u32 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// The brand of customer `id` (empty without brands): a pure function of the id, so a customer
+    /// keeps their brand on every ticket, with the shares of [`brand_weight`].
+    pub(crate) fn of(&self, id: u32) -> &str {
+        let total = u64::from(self.total());
+        if total == 0 {
+            return "";
+        }
+        let x = mix(u64::from(id) ^ BRAND_SALT) % total;
+        let at = self.cumulative.iter().position(|&c| x < u64::from(c)).unwrap_or(0);
+        &self.ids[at]
     }
 }
 
@@ -207,7 +259,7 @@ impl Agents {
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use crate::simulate::population::{Customers, ID_SPACE, Touchpoints, scramble, tier};
+    use crate::simulate::population::{Brands, Customers, ID_SPACE, Touchpoints, scramble, tier};
     use crate::simulate::rng::Xoshiro256;
     use crate::simulate::testing::bundled;
 
@@ -230,6 +282,23 @@ mod tests {
             let got = f64::from(counts[t]) / 200_000.0;
             assert!((got - share).abs() < 0.005, "{t} stars: {got}");
         }
+    }
+
+    #[test]
+    fn brands_have_the_documented_shares_and_follow_the_customer() {
+        let lib = bundled();
+        let brands = Brands::new(lib.touchpoints.as_ref().unwrap());
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for id in 0..100_000 {
+            *counts.entry(brands.of(id)).or_default() += 1;
+            assert_eq!(brands.of(id), brands.of(id));
+        }
+        for (brand, share) in [("easyown", 0.5), ("mzone", 0.3), ("gotone", 0.2)] {
+            let got = f64::from(counts[brand]) / 100_000.0;
+            assert!((got - share).abs() < 0.01, "{brand}: {got}");
+        }
+        assert_eq!(counts.len(), 3);
+        assert_eq!(Brands::default().of(7), "", "no brands declared, no brand");
     }
 
     #[test]

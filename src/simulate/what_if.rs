@@ -199,6 +199,7 @@ pub fn replay(rec: &Recorded<'_>, to: &Process, seed: u64) -> (EventLog, Assumpt
         class: log.cases.class.is_some(),
         channel: log.cases.channel.is_some(),
         business: log.cases.business.is_some(),
+        brand: log.cases.brand.is_some(),
         ..Present::default()
     };
     let mut b = LogBuilder::new(present);
@@ -301,7 +302,7 @@ fn assumptions(from: &Process, to: &Process) -> Assumptions {
     Assumptions { new_steps: lacking(to, from), dropped_steps: lacking(from, to), ..Assumptions::default() }
 }
 
-/// Tier, class, channel, business and customer of `case` onto the replayed ticket `c`.
+/// Tier, class, channel, business, brand and customer of `case` onto the replayed ticket `c`.
 fn copy_case_fields(
     log: &EventLog,
     case: crate::log::event_log::CaseIdx,
@@ -310,13 +311,8 @@ fn copy_case_fields(
 ) {
     let i = case.index();
     let cols = &log.cases;
-    for (field, col) in [
-        (CaseField::Customer, &cols.customer),
-        (CaseField::Class, &cols.class),
-        (CaseField::Channel, &cols.channel),
-        (CaseField::Business, &cols.business),
-    ] {
-        if let Some(sym) = col.as_ref().map(|v| v[i]).filter(|s: &Sym| s.is_some()) {
+    for field in CaseField::ALL {
+        if let Some(sym) = cols.column(field).map(|v| v[i]).filter(|s: &Sym| s.is_some()) {
             b.set_case_value(c, field, log.values.resolve(sym));
         }
     }

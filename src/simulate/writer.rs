@@ -1,6 +1,7 @@
 //! The simulated log as CSV: the header, one row per event, written as a stream.
 //!
-//! Owns the column layout ([`HEADER`]), the case and customer id formats and the CSV writer (the
+//! Owns the column layout ([`HEADER`], and [`BRAND_COLUMN`] after it in a centre's month), the case
+//! and customer id formats and the CSV writer (the
 //! csv crate's, so quoting follows RFC 4180; UTF-8 without BOM, `\n` line ends). Rows are written
 //! from borrowed fields and reused buffers: no allocation per event. Cost: O(bytes written).
 
@@ -22,6 +23,10 @@ pub const HEADER: [&str; 11] = [
     "business",
     "deviation",
 ];
+
+/// The column a centre's month adds after [`HEADER`]: the customer's brand. It comes last so every
+/// other column keeps its place, and a single process's month keeps its exact bytes.
+pub const BRAND_COLUMN: &str = "brand";
 
 /// Digits of the sequence number in a case id at least (`T2610-0000001`); more when the run needs.
 const MIN_CASE_DIGITS: usize = 7;
@@ -79,6 +84,8 @@ pub(crate) struct Row<'a> {
     pub(crate) class: &'a str,
     pub(crate) channel: &'a str,
     pub(crate) business: &'a str,
+    /// Written only by a writer made with the brand column.
+    pub(crate) brand: &'a str,
     pub(crate) deviation: &'a str,
 }
 
@@ -88,17 +95,22 @@ pub(crate) struct EventWriter<W: Write> {
     csv: csv::Writer<W>,
     /// Reused for every row: `write_byte_record` has a fast path the generic writer lacks.
     record: csv::ByteRecord,
+    /// Whether rows end with [`BRAND_COLUMN`].
+    brand: bool,
 }
 
 impl<W: Write> EventWriter<W> {
-    /// A writer on `out` that has written the header.
-    pub(crate) fn new(out: W) -> Result<Self, SimError> {
+    /// A writer on `out` that has written the header: [`HEADER`], and [`BRAND_COLUMN`] when
+    /// `brand`.
+    pub(crate) fn new(out: W, brand: bool) -> Result<Self, SimError> {
         let mut csv = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(64 * 1024)
             .from_writer(out);
-        csv.write_record(HEADER)?;
-        Ok(EventWriter { csv, record: csv::ByteRecord::with_capacity(256, HEADER.len()) })
+        let brand_column = brand.then_some(BRAND_COLUMN);
+        csv.write_record(HEADER.iter().copied().chain(brand_column))?;
+        let record = csv::ByteRecord::with_capacity(256, HEADER.len() + usize::from(brand));
+        Ok(EventWriter { csv, record, brand })
     }
 
     /// Writes one event.
@@ -120,6 +132,9 @@ impl<W: Write> EventWriter<W> {
         ] {
             self.record.push_field(field);
         }
+        if self.brand {
+            self.record.push_field(r.brand.as_bytes());
+        }
         self.csv.write_byte_record(&self.record)?;
         Ok(())
     }
@@ -134,7 +149,7 @@ impl<W: Write> EventWriter<W> {
 #[cfg(test)]
 mod tests {
     use crate::simulate::config::Month;
-    use crate::simulate::writer::{CaseIds, EventWriter, Row, customer_id};
+    use crate::simulate::writer::{CaseIds, EventWriter, HEADER, Row, customer_id};
 
     #[test]
     fn ids_are_padded() {
@@ -144,11 +159,8 @@ mod tests {
         assert_eq!(&customer_id(12_345), b"C00012345");
     }
 
-    #[test]
-    fn rows_are_csv_with_quoting() {
-        let mut out = Vec::new();
-        let mut w = EventWriter::new(&mut out).unwrap();
-        w.row(&Row {
+    fn row() -> Row<'static> {
+        Row {
             case_id: b"T2610-0000001",
             activity: "受理投诉",
             timestamp: b"2026-10-03T09:14:05+08:00",
@@ -159,9 +171,16 @@ mod tests {
             class: "maintenance",
             channel: "phone",
             business: "a, b",
+            brand: "gotone",
             deviation: "",
-        })
-        .unwrap();
+        }
+    }
+
+    #[test]
+    fn rows_are_csv_with_quoting() {
+        let mut out = Vec::new();
+        let mut w = EventWriter::new(&mut out, false).unwrap();
+        w.row(&row()).unwrap();
         w.finish().unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
@@ -169,5 +188,19 @@ mod tests {
             "case_id,activity,timestamp,role,resource,customer_id,tier,class,channel,business,deviation\n\
              T2610-0000001,受理投诉,2026-10-03T09:14:05+08:00,一线坐席,frontline-017,C00012345,3,maintenance,phone,\"a, b\",\n"
         );
+    }
+
+    #[test]
+    fn the_brand_column_comes_last_and_only_when_asked() {
+        let mut out = Vec::new();
+        let mut w = EventWriter::new(&mut out, true).unwrap();
+        w.row(&row()).unwrap();
+        w.row(&Row { brand: "", ..row() }).unwrap();
+        w.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], format!("{},brand", HEADER.join(",")));
+        assert!(lines[1].ends_with(",maintenance,phone,\"a, b\",,gotone"), "{}", lines[1]);
+        assert!(lines[2].ends_with(",\"a, b\",,"), "{}", lines[2]);
     }
 }

@@ -1,5 +1,6 @@
 //! `flowaudit simulate`: determinism, model conformance of clean tickets, shares, ground truth of
-//! deviations, the output format and argument errors.
+//! deviations, the output format and argument errors; and a centre's month (`--touchpoints`):
+//! every ticket at a touchpoint of its process or a blind spot, the brand column, `log stats` on it.
 //!
 //! The conformance check here is written independently of the simulator's own replay: a depth-first
 //! search over the multiset of nodes a ticket may enter next, on the process graph as loaded.
@@ -388,4 +389,131 @@ fn bad_arguments_exit_2_with_a_clear_message() {
         assert!(out.stdout.is_empty(), "{name}: nothing is written");
         insta::assert_snapshot!(format!("bad_{name}"), out.stderr);
     }
+}
+
+/// One ticket of a centre's month: its way in and its activities.
+#[derive(Debug)]
+struct CentreTicket {
+    id: String,
+    business: String,
+    channel: String,
+    brand: String,
+    deviation: String,
+    activities: Vec<String>,
+}
+
+/// The tickets of a centre's month, in file order; rows of a ticket must be consecutive, ids unique
+/// and tickets in arrival order.
+fn centre_tickets(csv_text: &str) -> Vec<CentreTicket> {
+    assert!(csv_text.starts_with(&format!("{HEADER},brand\n")), "header: {}", csv_text.lines().next().unwrap());
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let (mut out, mut ids, mut last_arrival): (Vec<CentreTicket>, HashSet<String>, String) = Default::default();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if out.last().is_none_or(|t| t.id != rec[0]) {
+            assert!(ids.insert(rec[0].to_owned()), "{} is not unique or its rows are not together", &rec[0]);
+            assert!(rec[2] >= *last_arrival, "{} arrives before the ticket before it", &rec[0]);
+            rec[2].clone_into(&mut last_arrival);
+            out.push(CentreTicket {
+                id: rec[0].to_owned(),
+                channel: rec[8].to_owned(),
+                business: rec[9].to_owned(),
+                deviation: rec[10].to_owned(),
+                brand: rec[11].to_owned(),
+                activities: Vec::new(),
+            });
+        }
+        let t = out.last_mut().unwrap();
+        assert_eq!((&t.channel[..], &t.business[..], &t.brand[..]), (&rec[8], &rec[9], &rec[11]), "{}", t.id);
+        t.activities.push(rec[1].to_owned());
+    }
+    out
+}
+
+#[test]
+fn a_centre_month_holds_every_kind_of_ticket_at_its_touchpoints() {
+    let lib = bundled();
+    let map = lib.touchpoints.as_ref().unwrap();
+    let log = simulate(&["--touchpoints", "--cases", "4000", "--seed", "8", "--noise", "0.1"]);
+    let ts = centre_tickets(&log);
+    assert_eq!(ts.len(), 4000);
+    let (mut kinds, mut processes, mut brands) = (BTreeMap::new(), BTreeSet::new(), BTreeMap::new());
+    let mut blind = 0u32;
+    for t in &ts {
+        *brands.entry(t.brand.as_str()).or_insert(0u32) += 1;
+        // Route as a ticket system would: business, channel, and the brand where the map splits.
+        let tp = map.touchpoints.iter().find(|tp| {
+            tp.business == t.business && tp.channel == t.channel && tp.brand.as_ref().is_none_or(|b| *b == t.brand)
+        });
+        let Some(id) = tp.and_then(|tp| tp.process.as_deref()) else {
+            assert!(tp.is_some(), "{}: {}/{} is no touchpoint", t.id, t.business, t.channel);
+            blind += 1;
+            continue;
+        };
+        let p = lib.process(id).unwrap();
+        *kinds.entry(p.kind.as_str()).or_insert(0u32) += 1;
+        processes.insert(id);
+        if t.deviation.is_empty() {
+            assert!(
+                Checker { p }.accepts(&t.activities),
+                "{} at {} via {}: {:?}",
+                t.id,
+                t.business,
+                t.channel,
+                t.activities
+            );
+        }
+    }
+    let share = |n: u32| f64::from(n) / 4000.0;
+    // The kind shares of docs/simulate.md less the blind spots of each kind, which no process takes
+    // (roaming activation by app 1.5 %, the subscription check on the web 1.0 %, SMS complaints 0.2 %).
+    let routed =
+        [("query", 0.45), ("acceptance", 0.235), ("consultation", 0.15), ("verification", 0.09), ("complaint", 0.048)];
+    for (kind, want) in routed {
+        assert!((share(kinds[kind]) - want).abs() < 0.025, "{kind}: {}", share(kinds[kind]));
+    }
+    assert!((0.015..0.04).contains(&share(blind)), "blind spots {}", share(blind));
+    assert_eq!(processes.len(), 6, "every service process: {processes:?}");
+    assert!(brands.keys().all(|b| ["gotone", "mzone", "easyown"].contains(b)), "{brands:?}");
+    assert!((share(brands["gotone"]) - 0.2).abs() < 0.03, "{brands:?}");
+}
+
+#[test]
+fn a_centre_month_is_the_same_bytes_for_the_same_seed_in_a_file_or_on_stdout() {
+    let dir = crate::harness::scratch("sim-centre");
+    let file = dir.join("centre.csv");
+    let args = ["simulate", "--touchpoints", "--cases", "300", "--seed", "4", "--noise", "0.2"];
+    let out = Flowaudit::new(args.iter().copied().chain(["-o", file.to_str().unwrap()])).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.starts_with("simulated 300 tickets of 6 processes, "), "{}", out.stderr);
+    assert!(out.stderr.contains(" at blind spots, "), "{}", out.stderr);
+    let a = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(a, simulate(&args[1..]));
+    assert_ne!(a, simulate(&["--touchpoints", "--cases", "300", "--seed", "5", "--noise", "0.2"]));
+    // `log stats` reads the month and finds the brand column by its name.
+    let stats = Flowaudit::new(["log", "stats", "--log", file.to_str().unwrap(), "--format", "json"]).run();
+    assert_eq!(stats.code, 0, "{}", stats.stderr);
+    let v: serde_json::Value = serde_json::from_str(&stats.stdout).unwrap();
+    assert_eq!(v["cases"], 300);
+    assert_eq!(v["rows_rejected"], 0);
+    assert_eq!(v["columns"]["brand"], "brand", "{}", v["columns"]);
+    assert_eq!(v["columns"]["business"], "business");
+    let text = Flowaudit::new(["log", "stats", "--log", file.to_str().unwrap()]).run();
+    assert!(text.stdout.contains("brand=`brand`"), "{}", text.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn touchpoints_and_process_are_one_or_the_other_and_the_map_must_exist() {
+    for args in [vec!["simulate"], vec!["simulate", "--touchpoints", "--process", "query"]] {
+        let out = Flowaudit::new(&args).run();
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("--touchpoints") && out.stdout.is_empty(), "{}", out.stderr);
+    }
+    let dir = crate::harness::scratch("sim-centre-no-map");
+    std::fs::copy(root().join("processes/query.yaml"), dir.join("query.yaml")).unwrap();
+    let out = Flowaudit::new(["simulate", "--touchpoints", "--processes", dir.to_str().unwrap()]).run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("no touchpoints.yaml in ") && out.stdout.is_empty(), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
