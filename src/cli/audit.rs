@@ -238,14 +238,13 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
     let (cases, other_months, untimed) = select_month(&log, &month, setup.zone);
     let month_log = log.subset(&cases);
     drop(log);
-    let routing = match &args.process {
-        Some(id) => Routing::all_to(&month_log, &crate::cli::process_arg::load(id, &args.processes)?.id),
-        None => {
-            let map = lib.touchpoints.as_ref().with_context(|| {
-                format!("{} has no touchpoints.yaml to route tickets by: give --process ID", args.processes.display())
-            })?;
-            route(&month_log, map, month_log.cases.brand.as_deref())
-        }
+    let routing = if let Some(id) = &args.process {
+        Routing::all_to(&month_log, &crate::cli::process_arg::load(id, &args.processes)?.id)
+    } else {
+        let map = lib.touchpoints.as_ref().with_context(|| {
+            format!("{} has no touchpoints.yaml to route tickets by: give --process ID", args.processes.display())
+        })?;
+        route(&month_log, map, month_log.cases.brand.as_deref())
     };
     let zh = !matches!(args.lang, Some(Lang::En));
     let as_of = month_end(&month, setup.zone).min(month_log.time_span().map_or(Time(i64::MAX), |(_, last)| last));
@@ -416,7 +415,7 @@ fn trends(out: &Path, month: &str, this: &Summary) -> Vec<Summary> {
             match serde_json::from_str::<Summary>(&text) {
                 Ok(s) if s.schema.starts_with("flowaudit.audit/") => earlier.push(s),
                 Ok(_) | Err(_) => {
-                    eprintln!("warning: {} is not a flowaudit summary: left out of the trends", path.display())
+                    eprintln!("warning: {} is not a flowaudit summary: left out of the trends", path.display());
                 }
             }
         }
