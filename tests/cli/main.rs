@@ -1,5 +1,6 @@
 //! The integration tests: one binary that drives the real `flowaudit` executable.
 
+mod audit;
 mod calendar;
 mod check;
 mod compare;
