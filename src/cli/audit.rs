@@ -10,8 +10,6 @@ use anyhow::Context as _;
 use chrono::{Datelike as _, TimeZone as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analysis::bottleneck::bottlenecks;
-use crate::analysis::limits::SlaOptions;
 use crate::cli::args::{AuditMonthArgs, Lang};
 use crate::cli::check::{Checked, checked_from};
 use crate::cli::render::{audit_args, overlaid_map, run_dot, step_of};
@@ -30,10 +28,9 @@ use crate::report::audit_pages::{html_page, markdown};
 use crate::report::audit_sections::{BenchmarkRow, benchmark_rows, sections};
 use crate::report::compare::Outcome;
 use crate::report::data_quality::DataQuality;
-use crate::report::department::Names;
 use crate::report::report_dir::{FileName, ReportDir};
 use crate::report::sheet::Sheet;
-use crate::report::sla::{SlaInput, SlaReport, tiers};
+use crate::report::sla::tiers;
 use crate::report::{csv_out, xlsx};
 
 /// The bundled sample month `flowaudit audit` audits when given no log.
@@ -162,22 +159,8 @@ fn audit_process(
     let sla = match sla::load_limits(&args.processes, None, None)? {
         Some(setup) => {
             let tiers = tiers(log, None);
-            let options =
-                SlaOptions { as_of, warn_at: sla::DEFAULT_WARN_AT, calendar: None, tiers: &tiers, keep_tickets: true };
-            let figures = setup.evaluate(log, process, &steps, options);
-            let b = bottlenecks(log, process, &steps, depts);
-            let names = Names { process, log, depts, zh };
-            let input = SlaInput {
-                figures: &figures,
-                rules: &setup.rules,
-                bottlenecks: &b,
-                names: &names,
-                tiers: &tiers,
-                as_of,
-                warn_at: sla::DEFAULT_WARN_AT,
-                top: 20,
-            };
-            Some(SlaReport::new(&input))
+            let tickets = sla::Tickets { log, process, step_of: &steps, depts, tiers: &tiers, zh };
+            Some(setup.report(&tickets, as_of, sla::DEFAULT_WARN_AT, 20).0)
         }
         None => None,
     };

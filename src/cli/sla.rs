@@ -127,7 +127,43 @@ pub fn as_of(text: Option<&str>, zone: chrono_tz::Tz, log: &EventLog) -> anyhow:
         .map_err(|e| anyhow::anyhow!("--as-of `{text}`: {e}; write e.g. 2026-11-01T09:00:00+08:00"))
 }
 
+/// A log's tickets for one process, as the time limits and bottlenecks read them.
+pub struct Tickets<'a> {
+    /// The log.
+    pub log: &'a EventLog,
+    /// The process.
+    pub process: &'a Process,
+    /// Each log activity's step.
+    pub step_of: &'a [Option<StepId>],
+    /// Each event's department.
+    pub depts: &'a crate::log::department::Departments,
+    /// Each ticket's tier (0: none).
+    pub tiers: &'a [u8],
+    /// Names in Chinese.
+    pub zh: bool,
+}
+
 impl LimitsSetup {
+    /// The `sla` report of `t` (open tickets measured to `as_of`, at risk past `warn_at` of a
+    /// limit, `top` tickets listed) and the figures it rests on.
+    pub fn report(&self, t: &Tickets<'_>, as_of: Time, warn_at: f64, top: usize) -> (SlaReport, SlaFigures) {
+        let options = SlaOptions { as_of, warn_at, calendar: None, tiers: t.tiers, keep_tickets: true };
+        let figures = self.evaluate(t.log, t.process, t.step_of, options);
+        let b = bottlenecks(t.log, t.process, t.step_of, t.depts);
+        let names = Names { process: t.process, log: t.log, depts: t.depts, zh: t.zh };
+        let input = SlaInput {
+            figures: &figures,
+            rules: &self.rules,
+            bottlenecks: &b,
+            names: &names,
+            tiers: t.tiers,
+            as_of,
+            warn_at,
+            top,
+        };
+        (SlaReport::new(&input), figures)
+    }
+
     /// The limits of every ticket of `log` (for `process`, `step_of` mapping its activities),
     /// with `options` (whose calendar is `--calendar`'s when one was given).
     pub fn evaluate(
@@ -163,26 +199,13 @@ pub fn run(args: &SlaArgs, out: &mut impl Write) -> anyhow::Result<Exit> {
     let zone = log_input::options(&args.log, profile.as_ref())?.zone;
     let as_of = as_of(args.as_of.as_deref(), zone, log)?;
     let tiers = tiers(log, grades.as_ref());
-    let options = SlaOptions { as_of, warn_at: args.warn_at, calendar: None, tiers: &tiers, keep_tickets: true };
-    let figures = setup.evaluate(log, &process, &mapping.step_of, options);
-    let b = bottlenecks(log, &process, &mapping.step_of, &depts);
     let zh = match args.lang {
         Some(Lang::Zh) => true,
         Some(Lang::En) => false,
         None => process.prefers_zh(),
     };
-    let names = Names { process: &process, log, depts: &depts, zh };
-    let input = SlaInput {
-        figures: &figures,
-        rules: &setup.rules,
-        bottlenecks: &b,
-        names: &names,
-        tiers: &tiers,
-        as_of,
-        warn_at: args.warn_at,
-        top: args.top,
-    };
-    let report = SlaReport::new(&input);
+    let tickets = Tickets { log, process: &process, step_of: &mapping.step_of, depts: &depts, tiers: &tiers, zh };
+    let (report, figures) = setup.report(&tickets, as_of, args.warn_at, args.top);
     if let Some(path) = &args.per_ticket {
         write_per_ticket(path, log, &figures, &setup.rules, &tiers)?;
     }

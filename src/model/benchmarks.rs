@@ -317,20 +317,12 @@ impl Benchmarks {
     /// ```
     pub fn parse(text: &str, name: &str, processes: &[&str]) -> Result<Benchmarks, BenchmarksError> {
         let fail = |d: Vec<Diagnostic>| BenchmarksError { diagnostics: d, text: Some(text.to_owned()) };
-        let root = match yaml::parse(text) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                return Err(fail(vec![
-                    Diagnostic::error(Code::YamlSyntax, name, Some(Span::START), "the file is empty").with_help(
-                        "benchmarks.yaml has `benchmarks:` with one entry per target; see docs/benchmarks.md",
-                    ),
-                ]));
-            }
-            Err(e) => {
-                let code = if e.budget { Code::YamlBudget } else { Code::YamlSyntax };
-                return Err(fail(vec![Diagnostic::error(code, name, Some(e.span), e.message)]));
-            }
-        };
+        let root = yaml::root(
+            text,
+            name,
+            "benchmarks.yaml has `benchmarks:` with one entry per target; see docs/benchmarks.md",
+        )
+        .map_err(|e| fail(vec![e]))?;
         let mut d = Decoder::new(name);
         let rules = decode(&mut d, &root, processes);
         if d.has_errors() {

@@ -117,20 +117,12 @@ impl GradingRules {
     /// ```
     pub fn parse(text: &str, name: &str) -> Result<GradingRules, GradingRulesError> {
         let fail = |d: Vec<Diagnostic>| GradingRulesError { diagnostics: d, text: Some(text.to_owned()) };
-        let root = match yaml::parse(text) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                return Err(fail(vec![
-                    Diagnostic::error(Code::YamlSyntax, name, Some(Span::START), "the file is empty").with_help(
-                        "grading.yaml has `tenure_coefficients:` (and optionally `shares:`); see docs/grading.md",
-                    ),
-                ]));
-            }
-            Err(e) => {
-                let code = if e.budget { Code::YamlBudget } else { Code::YamlSyntax };
-                return Err(fail(vec![Diagnostic::error(code, name, Some(e.span), e.message)]));
-            }
-        };
+        let root = yaml::root(
+            text,
+            name,
+            "grading.yaml has `tenure_coefficients:` (and optionally `shares:`); see docs/grading.md",
+        )
+        .map_err(|e| fail(vec![e]))?;
         let mut d = Decoder::new(name);
         let rules = decode(&mut d, &root);
         match rules {

@@ -173,19 +173,9 @@ impl TimeLimits {
     /// Decodes `text` (the file `name`) and checks it against what is `known`.
     pub fn parse(text: &str, name: &str, known: &Known<'_>) -> Result<TimeLimits, TimeLimitsError> {
         let fail = |d: Vec<Diagnostic>| TimeLimitsError { diagnostics: d, text: Some(text.to_owned()) };
-        let root = match yaml::parse(text) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                return Err(fail(vec![
-                    Diagnostic::error(Code::YamlSyntax, name, Some(Span::START), "the file is empty")
-                        .with_help("time-limits.yaml has `limits:` with one entry per rule; see docs/time-limits.md"),
-                ]));
-            }
-            Err(e) => {
-                let code = if e.budget { Code::YamlBudget } else { Code::YamlSyntax };
-                return Err(fail(vec![Diagnostic::error(code, name, Some(e.span), e.message)]));
-            }
-        };
+        let root =
+            yaml::root(text, name, "time-limits.yaml has `limits:` with one entry per rule; see docs/time-limits.md")
+                .map_err(|e| fail(vec![e]))?;
         let mut d = Decoder::new(name);
         let rules = decode(&mut d, &root, known);
         if d.has_errors() {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
-use crate::model::diagnostic::Span;
+use crate::model::diagnostic::{Code, Diagnostic, Span};
 
 /// Deepest nesting of mappings and sequences accepted.
 pub const MAX_DEPTH: usize = 64;
@@ -205,6 +205,22 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         }
     }
     Ok(root)
+}
+
+/// The root node of a side file's YAML (time limits, grading, benchmark values), or the
+/// diagnostic that says why there is none: an empty file (with `empty_help`, what the file
+/// holds), a syntax error or a budget overrun at its place.
+pub fn root(text: &str, name: &str, empty_help: &str) -> Result<Node, Diagnostic> {
+    match parse(text) {
+        Ok(Some(root)) => Ok(root),
+        Ok(None) => {
+            Err(Diagnostic::error(Code::YamlSyntax, name, Some(Span::START), "the file is empty").with_help(empty_help))
+        }
+        Err(e) => {
+            let code = if e.budget { Code::YamlBudget } else { Code::YamlSyntax };
+            Err(Diagnostic::error(code, name, Some(e.span), e.message))
+        }
+    }
 }
 
 #[cfg(test)]
