@@ -452,6 +452,10 @@ pub struct AuditMonthArgs {
     /// `process,inspected,compliant`.
     #[arg(long, value_name = "FILE")]
     pub inspections: Option<PathBuf>,
+    /// The month's contact volumes per channel (CSV `channel,contacts`), for the complaint rate
+    /// (complaint tickets per contact, seed 003's 0.05 % benchmark).
+    #[arg(long, value_name = "FILE")]
+    pub contacts: Option<PathBuf>,
     /// The centre's time zone, for the month's boundaries.
     #[arg(long, default_value = "Asia/Shanghai", value_name = "ZONE")]
     pub zone: String,

@@ -35,6 +35,8 @@ use crate::report::{csv_out, xlsx};
 
 /// The bundled sample month `flowaudit audit` audits when given no log.
 pub const EXAMPLE_LOG: &str = "samples/2026-10/centre.csv.gz";
+/// The bundled sample month's contact volumes (simulated, like the month).
+pub const EXAMPLE_CONTACTS: &str = "samples/2026-10/contacts.csv";
 /// The folder the bundled example is written to, under `--out`.
 pub const EXAMPLE_NAME: &str = "example";
 /// Variants listed per process.
@@ -50,6 +52,8 @@ pub struct Setup {
     pub force: bool,
     /// The centre's time zone, for month boundaries.
     pub zone: chrono_tz::Tz,
+    /// Contact volumes per channel, for the complaint rate.
+    pub contacts: Option<PathBuf>,
 }
 
 /// The month (`YYYY-MM`) a time falls in, in `zone`.
@@ -277,6 +281,16 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
         routing: RoutingReport::new(&routing, args.process.is_none()),
         quality,
         compare,
+        complaints: routing
+            .routed
+            .iter()
+            .filter(|(id, _)| lib.process(id).is_some_and(|p| p.kind == "complaint"))
+            .map(|(_, cases)| cases.len() as u64)
+            .sum(),
+        contacts: match setup.contacts.as_deref() {
+            Some(path) => Some(crate::analysis::complaint_rate::Contacts::load(path)?.per_channel.values().sum()),
+            None => None,
+        },
         inspections: match &args.inspections {
             Some(path) => load_inspections(path)?,
             None => std::collections::BTreeMap::new(),
@@ -365,9 +379,16 @@ fn setup(args: &AuditMonthArgs) -> anyhow::Result<Setup> {
             );
         }
         // The bundled example is committed and rebuilt by design: it is always replaced.
-        return Ok(Setup { logs: vec![PathBuf::from(EXAMPLE_LOG)], name: EXAMPLE_NAME.to_owned(), force: true, zone });
+        let contacts = args.contacts.clone().or_else(|| Some(PathBuf::from(EXAMPLE_CONTACTS)).filter(|p| p.is_file()));
+        return Ok(Setup {
+            logs: vec![PathBuf::from(EXAMPLE_LOG)],
+            name: EXAMPLE_NAME.to_owned(),
+            force: true,
+            zone,
+            contacts,
+        });
     }
-    Ok(Setup { logs: args.log.clone(), name: String::new(), force: args.force, zone })
+    Ok(Setup { logs: args.log.clone(), name: String::new(), force: args.force, zone, contacts: args.contacts.clone() })
 }
 
 /// The benchmark values of the process directory, when it has `benchmarks.yaml`.

@@ -119,6 +119,10 @@ pub struct Audit {
     pub compare: Option<CompareReport>,
     /// On-site inspections per process id: inspected, compliant (field application).
     pub inspections: BTreeMap<String, (u64, u64)>,
+    /// Tickets routed to complaint processes.
+    pub complaints: u64,
+    /// The month's contacts over every channel, when their volumes were given.
+    pub contacts: Option<u64>,
 }
 
 /// One process in `summary.json`.
@@ -428,8 +432,7 @@ impl Audit {
             Metric::RejectedRowShare => {
                 crate::report::figures::share(self.quality.rows_rejected, self.quality.rows_read)
             }
-            // Contacts per channel are not part of a ticket export.
-            Metric::ComplaintRate => None,
+            Metric::ComplaintRate => crate::report::figures::share(self.complaints, self.contacts?),
             _ => weighted(self.processes.iter().filter_map(|p| Some((p.metric(m)?, p.outcome.tickets)))),
         }
     }

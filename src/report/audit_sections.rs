@@ -114,6 +114,10 @@ fn overview(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
     s.push(vec![text(t(zh, "流程符合率", "conformance rate")), opt_pct(a.conformance_rate())]);
     s.push(vec![text(t(zh, "日志拟合度", "fitness")), opt_pct(a.fitness())]);
     s.push(vec![text(t(zh, "时限达标率", "time-limit compliance")), opt_pct(a.limit_compliance())]);
+    s.push(vec![
+        text(t(zh, "投诉率（投诉工单 / 接触量）", "complaint rate (complaint tickets / contacts)")),
+        opt_pct(a.metric(crate::model::benchmarks::Metric::ComplaintRate, None)),
+    ]);
     let missed = benchmarks.iter().filter(|b| b.passed == Some(false)).count() as u64;
     let met = benchmarks.iter().filter(|b| b.passed == Some(true)).count() as u64;
     s.push(vec![text(t(zh, "标杆值达成", "benchmark values met")), int(met)]);

@@ -27,7 +27,15 @@ fn files(dir: &Path) -> Vec<String> {
 fn the_bundled_example_is_what_audit_writes() {
     let out = scratch("audit-example");
     for _ in 0..2 {
-        let r = audit(&["--log", CENTRE, "--out", out.to_str().unwrap(), "--force"]);
+        let r = audit(&[
+            "--log",
+            CENTRE,
+            "--contacts",
+            "samples/2026-10/contacts.csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+        ]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("20000 tickets") && r.stdout.contains("benchmark values missed"), "{}", r.stdout);
     }
@@ -50,6 +58,8 @@ fn the_bundled_example_is_what_audit_writes() {
         assert!(summary.get(key).is_some(), "summary.json has `{key}`");
     }
     assert_eq!(summary["schema"], "flowaudit.audit/1");
+    let rate = summary["benchmarks"].as_array().unwrap().iter().find(|b| b["metric"] == "complaint_rate").unwrap();
+    assert!(rate["value"].as_f64().is_some_and(|v| v > 0.0 && v < 0.001), "complaints per contact: {rate}");
     let r = &summary["routing"];
     let routed = r["routed"].as_u64().unwrap() + r["blind_spot"].as_u64().unwrap() + r["unrouted"].as_u64().unwrap();
     assert_eq!(routed, summary["tickets"].as_u64().unwrap(), "no ticket dropped: {r}");
