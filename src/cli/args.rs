@@ -453,7 +453,7 @@ pub struct AuditMonthArgs {
     #[arg(long, value_name = "FILE")]
     pub inspections: Option<PathBuf>,
     /// The month's contact volumes per channel (CSV `channel,contacts`), for the complaint rate
-    /// (complaint tickets per contact, seed 003's 0.05 % benchmark).
+    /// (complaint tickets per contact; the bundled benchmark is at most 0.05 %).
     #[arg(long, value_name = "FILE")]
     pub contacts: Option<PathBuf>,
     /// The centre's time zone, for the month's boundaries.
