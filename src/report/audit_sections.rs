@@ -184,6 +184,10 @@ fn overview(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
             )
         });
     }
+    let s = match bad_data_note(a) {
+        Some(n) => s.with_note(n),
+        None => s,
+    };
     Section {
         id: "overview",
         title: t(zh, "总览与优先整改", "Overview and what to fix first").to_owned(),
@@ -191,6 +195,25 @@ fn overview(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
         sheets: vec![s, fix, b],
         pictures: Vec::new(),
     }
+}
+
+/// What the figures rest on when the data has problems: rejected rows and events whose label
+/// names no step (they count as unexpected steps). `None` when the data is clean.
+fn bad_data_note(a: &Audit) -> Option<String> {
+    let unmapped: u64 = a.processes.iter().filter_map(|p| p.quality.unmapped_events).sum();
+    let rejected = a.quality.rows_rejected;
+    if unmapped == 0 && rejected == 0 {
+        return None;
+    }
+    Some(if a.zh {
+        format!(
+            "注意：这些数字基于有问题的数据：{rejected} 行日志被拒收，{unmapped} 个事件的标签不对应流程步骤（按计划外步骤计）；见数据质量。"
+        )
+    } else {
+        format!(
+            "Note: these figures rest on imperfect data: {rejected} log rows rejected, {unmapped} events whose label names no step (counted as unexpected steps); see data quality."
+        )
+    })
 }
 
 fn monitoring(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
@@ -302,6 +325,10 @@ fn conformance(a: &Audit) -> Section {
             pictures.push((caption, svg.clone()));
         }
     }
+    let s = match bad_data_note(a) {
+        Some(n) => s.with_note(n),
+        None => s,
+    };
     Section {
         id: "conformance",
         title: t(zh, "流程符合情况、偏差与变体", "Conformance, deviations and variants").to_owned(),
