@@ -79,6 +79,23 @@ pub struct LogArgs {
     /// The event log: .csv (or .tsv, .txt), .xes or .xes.gz.
     #[arg(long, value_name = "FILE")]
     pub log: PathBuf,
+    /// How to read it.
+    #[command(flatten)]
+    pub reading: ReadingFlags,
+}
+
+impl std::ops::Deref for LogArgs {
+    type Target = ReadingFlags;
+
+    fn deref(&self) -> &ReadingFlags {
+        &self.reading
+    }
+}
+
+/// How to read ticket event logs (every flag but the file itself): shared by every command that
+/// reads logs, those that read several (`audit`, `compare`) included.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadingFlags {
     /// A log profile (YAML): column names, delimiter, encoding, time zone, timestamp format and
     /// activity labels of one ticket system's export. Flags override it.
     #[arg(long, value_name = "FILE")]
@@ -140,6 +157,13 @@ pub struct LogArgs {
     /// Fail (exit 2) if any row is rejected.
     #[arg(long)]
     pub strict: bool,
+}
+
+impl ReadingFlags {
+    /// These flags for the log at `path`.
+    pub fn log_args(&self, path: &std::path::Path) -> LogArgs {
+        LogArgs { log: path.to_path_buf(), reading: self.clone() }
+    }
 }
 
 /// Output formats of `log stats`.
@@ -343,38 +367,6 @@ pub enum OverlayMetric {
     Wait,
     /// Skipped steps, paths not in the design (red), undesigned loop-backs, wrong-department work.
     Deviations,
-}
-
-/// The reading flags of the commands that draw or compare logs (`render`, `compare`): a log
-/// profile and the flags a user most often needs without one.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct ReadingFlags {
-    /// The log's profile (columns, encoding, time zone, labels), as for `log stats`.
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Option<PathBuf>,
-    /// Text encoding of a CSV log: utf-8 or gbk / gb18030.
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-    /// IANA time zone of the log's timestamps written without an offset.
-    #[arg(long, value_name = "ZONE")]
-    pub timezone: Option<String>,
-    /// Keep only the log's events with this lifecycle transition (e.g. `complete`).
-    #[arg(long, value_name = "TRANSITION")]
-    pub lifecycle: Option<String>,
-}
-
-impl ReadingFlags {
-    /// These flags for the log at `path`, as the other commands' [`LogArgs`].
-    pub fn log_args(&self, path: &std::path::Path) -> LogArgs {
-        LogArgs {
-            log: path.to_path_buf(),
-            mapping: self.mapping.clone(),
-            encoding: self.encoding.clone(),
-            timezone: self.timezone.clone(),
-            lifecycle: self.lifecycle.clone(),
-            ..LogArgs::default()
-        }
-    }
 }
 
 /// `flowaudit render`.

@@ -388,6 +388,9 @@ fn setup(args: &AuditMonthArgs) -> anyhow::Result<Setup> {
             contacts,
         });
     }
+    if args.log.len() > 1 && args.reading.rejects.is_some() {
+        anyhow::bail!("--rejects writes one file per log: give one --log with it");
+    }
     Ok(Setup { logs: args.log.clone(), name: String::new(), force: args.force, zone, contacts: args.contacts.clone() })
 }
 
