@@ -24,6 +24,14 @@ fn headline(a: &Audit, benchmarks: &[BenchmarkRow]) -> String {
     }
 }
 
+/// Missed benchmark values stand out: their result cell gets the `miss` class (for the
+/// benchmark and monitoring tables, whose result columns hold these words).
+fn mark_misses(table: String) -> String {
+    ["未达成", "MISSED", "否", "NO"]
+        .iter()
+        .fold(table, |t, word| t.replace(&format!("<td>{word}</td>"), &format!("<td class=\"miss\">{word}</td>")))
+}
+
 /// "What to fix first" as a list, each finding linked to its section.
 fn fix_first(a: &Audit, body: &mut String) {
     let findings = a.fix_first();
@@ -68,7 +76,12 @@ pub fn html_page(a: &Audit, sections: &[Section], benchmarks: &[BenchmarkRow]) -
             fix_first(a, &mut body);
         }
         for sheet in &s.sheets {
-            body.push_str(&table(sheet));
+            let html = table(sheet);
+            body.push_str(&if matches!(sheet.id.as_str(), "benchmarks" | "monitoring") {
+                mark_misses(html)
+            } else {
+                html
+            });
             body.push('\n');
         }
         for (caption, svg) in &s.pictures {

@@ -38,6 +38,7 @@ table.sheet thead th { background: var(--stripe); text-align: left; }
 table.sheet tbody tr:nth-child(even) { background: var(--stripe); }
 table.sheet .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 p.note { font-size: 0.85rem; margin: 0.25rem 0 1rem; }
+table.sheet td.miss { color: #b42318; font-weight: 600; }
 figure.map { margin: 1rem 0; overflow-x: auto; }
 figure.map svg { max-width: 100%; height: auto; }
 @media print {
