@@ -16,7 +16,7 @@ use crate::cli::render::{audit_args, overlaid_map, run_dot, step_of};
 use crate::cli::{log_input, sla};
 use crate::log::accounting::Accounting;
 use crate::log::event_log::{CaseIdx, EventLog};
-use crate::log::read::{ReadLog, Source};
+use crate::log::read::ReadLog;
 use crate::log::routing::{Routing, route};
 use crate::log::timestamp::Time;
 use crate::model::benchmarks::Benchmarks;
@@ -141,12 +141,7 @@ fn audit_process(
     zh: bool,
     draw: bool,
 ) -> anyhow::Result<(ProcessAudit, Checked)> {
-    let events = log.event_count() as u64;
-    let made = ReadLog {
-        log,
-        accounting: Accounting { rows_read: events, accepted: events, ..Accounting::default() },
-        source: Source::Made,
-    };
+    let made = ReadLog::made(log);
     let mut a = audit_args(
         crate::cli::args::LogArgs { log: PathBuf::from(id), ..Default::default() },
         id,

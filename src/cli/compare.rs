@@ -14,8 +14,7 @@ use crate::cli::check::{Checked, checked, checked_from};
 use crate::cli::exit::Exit;
 use crate::cli::render::{audit_args, draw, format_of, metric, overlaid_map, step_of};
 use crate::cli::{log_input, process_arg};
-use crate::log::accounting::Accounting;
-use crate::log::read::{ReadLog, Source};
+use crate::log::read::ReadLog;
 use crate::model::process::Process;
 use crate::render::compare::{caption, side_by_side};
 use crate::render::dot::Value;
@@ -41,12 +40,7 @@ fn what_if(args: &CompareArgs, c: &Checked, to: &Process) -> anyhow::Result<(Che
     let follow_ups: Vec<u32> = view.per_ticket.iter().map(|t| t.loops.follow_ups).collect();
     let rec = Recorded { log: &c.read.log, process: from, step_of: &step_of, follow_ups: &follow_ups };
     let (log, assumptions) = replay(&rec, to, args.seed);
-    let events = log.event_count() as u64;
-    let made = ReadLog {
-        log,
-        accounting: Accounting { rows_read: events, accepted: events, ..Accounting::default() },
-        source: Source::Made,
-    };
+    let made = ReadLog::made(log);
     let log = LogArgs { log: PathBuf::from(format!("what-if ({} → {})", from.id, to.id)), ..LogArgs::default() };
     let checked = checked_from(&audit_args(log, &to.id, &args.processes, args.lang), |_| Ok(made))?;
     Ok((checked, assumptions))

@@ -309,6 +309,21 @@ impl LogBuilder {
         (*slot != stars).then_some(*slot)
     }
 
+    /// Copies ticket `case` of `log`'s ticket-level fields (customer, class, channel, business,
+    /// brand, tier) onto `c`, as [`LogBuilder::set_case_value`] and [`LogBuilder::set_tier`] keep
+    /// them. O(fields).
+    pub fn copy_case_fields(&mut self, log: &EventLog, case: CaseIdx, c: CaseIdx) {
+        let i = case.index();
+        for field in CaseField::ALL {
+            if let Some(sym) = log.cases.column(field).map(|v| v[i]).filter(|s| s.is_some()) {
+                self.set_case_value(c, field, log.values.resolve(sym));
+            }
+        }
+        if let Some(&tier) = log.cases.tier.as_ref().and_then(|v| v.get(i)).filter(|&&t| t > 0) {
+            self.set_tier(c, tier);
+        }
+    }
+
     /// Adds a ticket attribute that has no column of its own (XES trace attributes).
     pub fn case_attribute(&mut self, case: CaseIdx, key: &str, value: &str) {
         let key = self.log.values.intern(key);

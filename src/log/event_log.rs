@@ -210,15 +210,7 @@ impl EventLog {
             let mut attrs = log.case_attributes.iter().peekable();
             for case in log.case_indices() {
                 let c = b.case(log.case_id(case));
-                let i = case.index();
-                for field in CaseField::ALL {
-                    if let Some(v) = text(log.cases.column(field), i) {
-                        b.set_case_value(c, field, v);
-                    }
-                }
-                if let Some(&t) = log.cases.tier.as_ref().and_then(|v| v.get(i)).filter(|&&t| t > 0) {
-                    b.set_tier(c, t);
-                }
+                b.copy_case_fields(log, case, c);
                 while let Some(a) = attrs.next_if(|a| a.case == case) {
                     b.case_attribute(c, log.values.resolve(a.key), log.values.resolve(a.value));
                 }

@@ -32,9 +32,8 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use crate::log::builder::{CaseField, Extras, LogBuilder, Present};
+use crate::log::builder::{Extras, LogBuilder, Present};
 use crate::log::event_log::EventLog;
-use crate::log::intern::Sym;
 use crate::log::timestamp::Time;
 use crate::model::graph::{FlowKind, FlowNode};
 use crate::model::process::{LoopId, Process, StepId};
@@ -221,7 +220,7 @@ pub fn replay(rec: &Recorded<'_>, to: &Process, seed: u64) -> (EventLog, Assumpt
         a.follow_ups += guide.looped;
         a.follow_ups_dropped += u64::from(follow_ups) - guide.looped.min(u64::from(follow_ups));
         let c = b.case(log.case_id(case));
-        copy_case_fields(log, case, &mut b, c);
+        b.copy_case_fields(log, case, c);
         let mut now = arrival.0;
         let mut visits = vec![0usize; n];
         for (j, &s) in trace.iter().enumerate() {
@@ -300,25 +299,6 @@ fn assumptions(from: &Process, to: &Process) -> Assumptions {
         a.steps.iter().filter(|s| b.step_id(&s.id).is_none()).map(|s| s.id.clone()).collect()
     };
     Assumptions { new_steps: lacking(to, from), dropped_steps: lacking(from, to), ..Assumptions::default() }
-}
-
-/// Tier, class, channel, business, brand and customer of `case` onto the replayed ticket `c`.
-fn copy_case_fields(
-    log: &EventLog,
-    case: crate::log::event_log::CaseIdx,
-    b: &mut LogBuilder,
-    c: crate::log::event_log::CaseIdx,
-) {
-    let i = case.index();
-    let cols = &log.cases;
-    for field in CaseField::ALL {
-        if let Some(sym) = cols.column(field).map(|v| v[i]).filter(|s: &Sym| s.is_some()) {
-            b.set_case_value(c, field, log.values.resolve(sym));
-        }
-    }
-    if let Some(&tier) = cols.tier.as_ref().and_then(|v| v.get(i)).filter(|&&t| t > 0) {
-        b.set_tier(c, tier);
-    }
 }
 
 #[cfg(test)]
