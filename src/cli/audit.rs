@@ -108,12 +108,12 @@ fn bar(len: u64) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// The month's tickets of `log` and the counts of those left out (other months, no timestamp).
-pub fn select_month(log: &EventLog, month: &str, zone: chrono_tz::Tz) -> (Vec<CaseIdx>, u64, u64) {
-    let months = opening_months(log, zone);
+/// The tickets opened in `month` (`months`: each ticket's, from [`opening_months`]) and the counts
+/// of those left out (other months, no timestamp).
+fn select_month(months: &[Option<String>], month: &str) -> (Vec<CaseIdx>, u64, u64) {
     let mut keep = Vec::new();
     let (mut other, mut untimed) = (0, 0);
-    for (c, m) in log.case_indices().zip(&months) {
+    for (c, m) in (0u32..).map(CaseIdx).zip(months) {
         match m {
             Some(m) if m == month => keep.push(c),
             Some(_) => other += 1,
@@ -123,13 +123,13 @@ pub fn select_month(log: &EventLog, month: &str, zone: chrono_tz::Tz) -> (Vec<Ca
     (keep, other, untimed)
 }
 
-/// The month the user named, or the one most tickets opened in.
-pub fn choose_month(given: Option<&str>, log: &EventLog, zone: chrono_tz::Tz) -> anyhow::Result<String> {
+/// The month the user named, or the one most tickets opened in (`months`: each ticket's).
+fn choose_month(given: Option<&str>, months: &[Option<String>]) -> anyhow::Result<String> {
     if let Some(m) = given {
         crate::simulate::config::Month::parse(m).map_err(|e| anyhow::anyhow!("--month {m}: {e}"))?;
         return Ok(m.to_owned());
     }
-    modal_month(&opening_months(log, zone)).context("no ticket of the log has a timestamp: give --month YYYY-MM")
+    modal_month(months).context("no ticket of the log has a timestamp: give --month YYYY-MM")
 }
 
 /// One process's month: checked, its time limits and bottlenecks, its map.
@@ -205,9 +205,9 @@ fn audit_process(
     Ok((p, c))
 }
 
-/// Reads, selects, routes and audits the month: everything but the writing.
-pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
-    let lib = library(&args.processes)?;
+/// Reads, selects, routes and audits the month against the processes of `lib`: everything but
+/// the writing.
+pub fn audit(args: &AuditMonthArgs, setup: &Setup, lib: &Library) -> anyhow::Result<Audit> {
     let mut read_logs: Vec<ReadLog> = Vec::new();
     for path in &setup.logs {
         let la = args.reading.log_args(path);
@@ -216,10 +216,11 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup) -> anyhow::Result<Audit> {
     }
     let quality = rows_quality(&read_logs);
     let log = EventLog::concat(read_logs.into_iter().map(|r| r.log).collect());
-    let month = choose_month(args.month.as_deref(), &log, setup.zone)?;
-    let (cases, other_months, untimed) = select_month(&log, &month, setup.zone);
+    let months = opening_months(&log, setup.zone);
+    let month = choose_month(args.month.as_deref(), &months)?;
+    let (cases, other_months, untimed) = select_month(&months, &month);
     let month_log = log.subset(&cases);
-    drop(log);
+    drop((log, months));
     let routing = if let Some(id) = &args.process {
         Routing::all_to(&month_log, &crate::cli::process_arg::load(id, &args.processes)?.id)
     } else {
@@ -477,11 +478,11 @@ fn write_report(
 /// Runs `audit`: exit 1 with `--fail-on-miss` when a benchmark value is missed.
 pub fn run(args: &AuditMonthArgs, out: &mut impl std::io::Write) -> anyhow::Result<crate::cli::exit::Exit> {
     let mut setup = setup(args)?;
-    let audit = audit(args, &setup)?;
+    let lib = library(&args.processes)?;
+    let audit = audit(args, &setup, &lib)?;
     if setup.name.is_empty() {
         setup.name.clone_from(&audit.month);
     }
-    let lib = library(&args.processes)?;
     let (path, rows) = write_report(args, &setup, &audit, &lib)?;
     let missed: Vec<&BenchmarkRow> = rows.iter().filter(|r| r.passed == Some(false)).collect();
     let names: Vec<String> = missed
