@@ -257,6 +257,10 @@ pub struct AuditArgs {
     /// set by `audit` (the month's end), not a flag.
     #[arg(skip)]
     pub as_of: Option<crate::log::timestamp::Time>,
+    /// Leave the time-limit summary out: set by `audit`, which evaluates the limits itself (once
+    /// per process, for its full report), not a flag.
+    #[arg(skip)]
+    pub skip_limits: bool,
 }
 
 /// `flowaudit check`.

@@ -138,6 +138,7 @@ fn audit_process(
     id: &str,
     log: EventLog,
     as_of: Time,
+    limits: Option<&sla::LimitsSetup>,
     zh: bool,
     draw: bool,
 ) -> anyhow::Result<(ProcessAudit, Checked)> {
@@ -149,20 +150,19 @@ fn audit_process(
         Some(if zh { Lang::Zh } else { Lang::En }),
     );
     a.as_of = Some(as_of);
-    let c = checked_from(&a, |_| Ok(made))?;
+    // The limits are evaluated once below, for the full report; its summary serves `check`'s too.
+    a.skip_limits = true;
+    let mut c = checked_from(&a, |_| Ok(made))?;
     let (Some(process), Some((view, depts))) = (&c.process, &c.view) else {
         anyhow::bail!("`{id}` is not a process file");
     };
     let log = &c.read.log;
     let steps = step_of(process, view);
-    let sla = match sla::load_limits(&args.processes, None, None)? {
-        Some(setup) => {
-            let tiers = tiers(log, None);
-            let tickets = sla::Tickets { log, process, step_of: &steps, depts, tiers: &tiers, zh };
-            Some(setup.report(&tickets, as_of, sla::DEFAULT_WARN_AT, 20).0)
-        }
-        None => None,
-    };
+    let sla = limits.map(|setup| {
+        let tiers = tiers(log, None);
+        let tickets = sla::Tickets { log, process, step_of: &steps, depts, tiers: &tiers, zh };
+        setup.report(&tickets, as_of, sla::DEFAULT_WARN_AT, 20).0
+    });
     let map_svg = if draw {
         let dot = overlaid_map(&c, Metric::Deviations)?.to_dot();
         Some(String::from_utf8_lossy(&run_dot(&dot, "svg")?).into_owned())
@@ -188,7 +188,7 @@ fn audit_process(
         .collect();
     variants.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
     variants.truncate(TOP_VARIANTS);
-    let outcome = Outcome::new(log, &c.result.summary, view, c.limits.as_ref());
+    let outcome = Outcome::new(log, &c.result.summary, view, sla.as_ref().map(|s| &s.summary));
     let p = ProcessAudit {
         id: process.id.clone(),
         name: process.display_name(zh).to_owned(),
@@ -202,6 +202,7 @@ fn audit_process(
         quality: c.quality.clone(),
         map_svg,
     };
+    c.limits = p.sla.as_ref().map(|s| s.summary.clone());
     Ok((p, c))
 }
 
@@ -231,6 +232,7 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup, lib: &Library) -> anyhow::Res
     };
     let zh = !matches!(args.lang, Some(Lang::En));
     let as_of = month_end(&month, setup.zone).min(month_log.time_span().map_or(Time(i64::MAX), |(_, last)| last));
+    let limits = sla::load_limits(&args.processes, None, None)?;
     let draw = which_dot();
     if !draw {
         eprintln!(
@@ -253,7 +255,7 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup, lib: &Library) -> anyhow::Res
         if let Some(b) = &bar {
             b.set_message(id.clone());
         }
-        let (p, c) = audit_process(args, id, month_log.subset(cases), as_of, zh, draw)?;
+        let (p, c) = audit_process(args, id, month_log.subset(cases), as_of, limits.as_ref(), zh, draw)?;
         processes.push(p);
         if paired(id) {
             checked.push(c);

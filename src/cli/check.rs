@@ -223,7 +223,7 @@ pub fn checked_from(
         None => process.as_ref().is_some_and(Process::prefers_zh),
     };
     let limits = match (&process, &mapping) {
-        (Some(p), Some(m)) if !args.conformance_only => {
+        (Some(p), Some(m)) if !args.conformance_only && !args.skip_limits => {
             time_limits(&args.processes, &read.log, p, &m.step_of, args.as_of)
         }
         _ => None,

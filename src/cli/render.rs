@@ -118,6 +118,7 @@ pub fn audit_args(log: LogArgs, id: &str, processes: &Path, lang: Option<Lang>) 
         lang,
         conformance_only: false,
         as_of: None,
+        skip_limits: false,
     }
 }
 
