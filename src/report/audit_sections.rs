@@ -135,7 +135,8 @@ fn overview(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
         ],
     );
     for r in benchmarks {
-        let share = r.target <= 1.0 && r.metric != "handoffs_per_ticket" && !r.metric.ends_with("_per_ticket");
+        let share =
+            crate::model::benchmarks::Metric::parse(&r.metric).is_some_and(crate::model::benchmarks::Metric::is_share);
         let cell = |x: f64| if share { Cell::Pct(x) } else { Cell::Num(x) };
         let result = match r.passed {
             Some(true) => t(zh, "达成", "met"),
