@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::benchmarks::Benchmarks;
+use crate::model::benchmarks::{Benchmarks, Bound, TOLERANCE};
 use crate::render::chart::{Chart, Series, line_chart};
 use crate::report::audit::{Audit, Summary};
 use crate::report::sheet::{Cell, Sheet};
@@ -44,6 +44,18 @@ pub struct BenchmarkRow {
     pub value: Option<f64>,
     /// Met, missed, or `None` when not measured.
     pub passed: Option<bool>,
+}
+
+impl BenchmarkRow {
+    /// Whether `value` meets this row's target, as the benchmark file's rules judge it.
+    pub fn passes(&self, value: f64) -> bool {
+        let bound = if self.bound == Bound::AtLeast(0.0).key() {
+            Bound::AtLeast(self.target)
+        } else {
+            Bound::AtMost(self.target)
+        };
+        bound.margin(value) >= -TOLERANCE
+    }
 }
 
 /// The month's benchmark results, in file order.
@@ -246,7 +258,7 @@ fn monitoring(a: &Audit, benchmarks: &[BenchmarkRow]) -> Section {
             Cell::Pct(p.conformance.log_fitness),
             opt_pct(p.department.as_ref().and_then(|d| d.organisational_conformance.rate)),
             bench.map_or(Cell::Empty, |b| Cell::Pct(b.target)),
-            text(match bench.map(|b| p.outcome.conformance_rate + 1e-9 >= b.target) {
+            text(match bench.map(|b| b.passes(p.outcome.conformance_rate)) {
                 Some(true) => t(zh, "是", "yes"),
                 Some(false) => t(zh, "否", "NO"),
                 None => "",
