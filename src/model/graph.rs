@@ -6,6 +6,8 @@
 //! wait; a [`FlowKind::Loop`] edge is a designed loop back to an earlier step. Without loop edges
 //! the graph is acyclic (validation guarantees it). Built once per process; never mutated.
 
+use std::collections::BTreeSet;
+
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -55,6 +57,24 @@ impl ProcessGraph {
             .edges_directed(n, dir)
             .filter(|e| *e.weight() == FlowKind::Flow)
             .map(move |e| if dir == Direction::Outgoing { e.target() } else { e.source() })
+    }
+
+    /// The steps a token reaching `n` does first: `n` itself when it is a step, else the steps
+    /// reached from the gateway through flows and gateways only. O(nodes + edges) at most.
+    pub fn first_steps(&self, n: NodeIndex) -> BTreeSet<StepId> {
+        let (mut out, mut stack, mut seen) = (BTreeSet::new(), vec![n], BTreeSet::new());
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            match self.graph[n] {
+                FlowNode::Step(s) => {
+                    out.insert(s);
+                }
+                FlowNode::Gateway(..) => stack.extend(self.flow_neighbors(n, Direction::Outgoing)),
+            }
+        }
+        out
     }
 
     /// The edges of designed loops.

@@ -18,7 +18,6 @@ use petgraph::visit::EdgeRef;
 
 use crate::analysis::bottleneck::Stats;
 use crate::log::event_log::EventLog;
-use crate::model::graph::FlowNode;
 use crate::model::process::{Process, StepId};
 use crate::render::dot::{Attrs, Graph, Item, Value, s};
 
@@ -86,26 +85,12 @@ impl Observed {
 
 /// The steps that can follow each step by design: through flows and gateways only, or a loop.
 fn designed_successors(process: &Process) -> BTreeSet<(StepId, StepId)> {
-    let g = &process.graph.graph;
+    let g = &process.graph;
     let mut out = BTreeSet::new();
     for (i, _) in process.steps.iter().enumerate() {
         let from = StepId(u32::try_from(i).unwrap_or(u32::MAX));
-        let mut stack: Vec<NodeIndex> = vec![NodeIndex::new(i)];
-        let mut visited = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            for e in g.edges_directed(n, Direction::Outgoing) {
-                let next = e.target();
-                match g[next] {
-                    FlowNode::Step(st) => {
-                        out.insert((from, st));
-                    }
-                    FlowNode::Gateway(..) => {
-                        if visited.insert(next) {
-                            stack.push(next);
-                        }
-                    }
-                }
-            }
+        for e in g.graph.edges_directed(NodeIndex::new(i), Direction::Outgoing) {
+            out.extend(g.first_steps(e.target()).into_iter().map(|to| (from, to)));
         }
     }
     out

@@ -28,14 +28,11 @@
 
 use std::collections::BTreeSet;
 
-use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 
 use crate::log::builder::{Extras, LogBuilder, Present};
 use crate::log::event_log::EventLog;
 use crate::log::timestamp::Time;
-use crate::model::graph::{FlowKind, FlowNode};
 use crate::model::process::{LoopId, Process, StepId};
 use crate::simulate::clock::StepTiming;
 use crate::simulate::rng::Xoshiro256;
@@ -147,26 +144,6 @@ impl Guide for Replayer<'_> {
     }
 }
 
-/// The steps reached first from `node` through gateways only (the node itself when a step).
-fn first_steps(process: &Process, node: NodeIndex) -> BTreeSet<StepId> {
-    let g = &process.graph.graph;
-    let (mut out, mut stack, mut seen) = (BTreeSet::new(), vec![node], BTreeSet::new());
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n) {
-            continue;
-        }
-        match g[n] {
-            FlowNode::Step(s) => {
-                out.insert(s);
-            }
-            FlowNode::Gateway(..) => stack.extend(
-                g.edges_directed(n, Direction::Outgoing).filter(|e| *e.weight() == FlowKind::Flow).map(|e| e.target()),
-            ),
-        }
-    }
-    out
-}
-
 /// Replays the month `rec` on `to`, drawing from `seed`: the replayed log (activities are `to`'s
 /// step ids, each event's role its step's owner) and what the replay assumed.
 pub fn replay(rec: &Recorded<'_>, to: &Process, seed: u64) -> (EventLog, Assumptions) {
@@ -182,7 +159,7 @@ pub fn replay(rec: &Recorded<'_>, to: &Process, seed: u64) -> (EventLog, Assumpt
             let options = plan.options(u32::try_from(at).unwrap_or(u32::MAX));
             options
                 .iter()
-                .map(|o| o.map_or_else(BTreeSet::new, |n| first_steps(to, NodeIndex::new(n as usize))))
+                .map(|o| o.map_or_else(BTreeSet::new, |n| to.graph.first_steps(NodeIndex::new(n as usize))))
                 .collect()
         })
         .collect();
