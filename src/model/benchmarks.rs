@@ -288,13 +288,7 @@ pub struct Benchmarks {
 }
 
 /// A file that could not be used: every problem, and the text they point into.
-#[derive(Debug, Clone)]
-pub struct BenchmarksError {
-    /// The problems.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The file's text, when it could be read.
-    pub text: Option<String>,
-}
+pub type BenchmarksError = crate::model::diagnostic::FileErrors;
 
 impl Benchmarks {
     /// Reads `path` and checks it against the process ids of its directory (`processes`).

@@ -263,3 +263,13 @@ pub fn write_text<'a>(
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (&a.file, a.span, a.code, &a.message).cmp(&(&b.file, b.span, b.code, &b.message)));
 }
+
+/// A side file (time limits, grading rules, benchmark values) that could not be used: every
+/// problem, and the text they point into (for showing the lines).
+#[derive(Debug, Clone)]
+pub struct FileErrors {
+    /// The problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's text, when it could be read.
+    pub text: Option<String>,
+}

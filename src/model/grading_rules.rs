@@ -65,14 +65,8 @@ pub struct GradingRules {
     pub bands: Vec<TenureBand>,
 }
 
-/// A rules file that could not be used: every problem, and the text they point into.
-#[derive(Debug, Clone)]
-pub struct GradingRulesError {
-    /// The problems.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The file's text, when it could be read.
-    pub text: Option<String>,
-}
+/// A file that could not be used: every problem, and the text they point into.
+pub type GradingRulesError = crate::model::diagnostic::FileErrors;
 
 impl GradingRules {
     /// Our default rules, the same as the shipped `processes/grading.yaml`: seed 000's shares and

@@ -146,13 +146,7 @@ pub struct TimeLimits {
 }
 
 /// A file that could not be used: every problem, and the text they point into.
-#[derive(Debug, Clone)]
-pub struct TimeLimitsError {
-    /// The problems.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The file's text, when it could be read.
-    pub text: Option<String>,
-}
+pub type TimeLimitsError = crate::model::diagnostic::FileErrors;
 
 /// What the rules may name: process ids with their step ids, and calendar ids.
 pub struct Known<'a> {
