@@ -290,15 +290,16 @@ pub fn audit(args: &AuditMonthArgs, setup: &Setup, lib: &Library) -> anyhow::Res
             None => None,
         },
         inspections: match &args.inspections {
-            Some(path) => load_inspections(path)?,
+            Some(path) => load_inspections(path, lib)?,
             None => std::collections::BTreeMap::new(),
         },
     })
 }
 
 /// On-site inspection results: CSV `process,inspected,compliant`, one row per process (rows of
-/// one process add up). A bad row stops with its line and what to write.
-fn load_inspections(path: &Path) -> anyhow::Result<std::collections::BTreeMap<String, (u64, u64)>> {
+/// one process add up). A bad row, or one naming no process of `lib`, stops with its line and
+/// what to write.
+fn load_inspections(path: &Path, lib: &Library) -> anyhow::Result<std::collections::BTreeMap<String, (u64, u64)>> {
     let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = r.headers()?.clone();
     let col = |name: &str| {
@@ -324,7 +325,16 @@ fn load_inspections(path: &Path) -> anyhow::Result<std::collections::BTreeMap<St
                 path.display()
             );
         }
-        let e = out.entry(row.get(p).unwrap_or("").trim().to_owned()).or_default();
+        let process = row.get(p).unwrap_or("").trim();
+        if lib.process(process).is_none() {
+            let known: Vec<&str> = lib.processes.iter().map(|p| p.id.as_str()).collect();
+            anyhow::bail!(
+                "{}:{line}: no process `{process}` in the process directory (known: {})",
+                path.display(),
+                known.join(", ")
+            );
+        }
+        let e = out.entry(process.to_owned()).or_default();
         e.0 += inspected;
         e.1 += compliant;
     }

@@ -193,3 +193,26 @@ fn a_hostile_log_is_made_harmless() {
     assert!(left.is_empty(), "no half report: {left:?}");
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// On-site inspections merge into field application; a row naming no process stops with its line.
+#[test]
+fn inspections_merge_into_field_application() {
+    let out = scratch("audit-inspections");
+    let file = out.join("inspections.csv");
+    std::fs::write(&file, "process,inspected,compliant\nquery,20,18\n").unwrap();
+    let o = out.join("reports");
+    let args = ["--log", CENTRE, "--out", o.to_str().unwrap(), "--lang", "en", "--inspections", file.to_str().unwrap()];
+    let r = audit(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = crate::harness::rows(&o.join("2026-10/monitoring.csv"));
+    let query = rows.iter().find(|r| r.values().any(|v| v.contains("query") || v.contains("Query"))).unwrap();
+    let field = query.iter().find(|(k, _)| k.contains("field application")).map(|(_, v)| v.as_str());
+    assert_eq!(field, Some("0.9000"), "18 of 20 inspections passed: {query:?}");
+    let others = rows.iter().filter(|r| !std::ptr::eq(*r, query));
+    assert!(others.flat_map(|r| r.iter()).filter(|(k, _)| k.contains("field application")).all(|(_, v)| v.is_empty()));
+    std::fs::write(&file, "process,inspected,compliant\nquery,20,18\nqeury,5,5\n").unwrap();
+    let bad = audit(&[&args[..], &["--force"]].concat());
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("inspections.csv:3: no process `qeury`"), "{}", bad.stderr);
+    std::fs::remove_dir_all(&out).unwrap();
+}
