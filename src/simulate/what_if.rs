@@ -375,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn follow_ups_without_a_loop_on_the_path_are_dropped() {
+    fn a_process_with_no_step_in_common_replays_nothing() {
         let (linear, query) = (bundled("complaint-linear"), bundled("query"));
         let log = month();
         let m = ActivityMapping::new(&log, &linear, &[], "").unwrap();
