@@ -139,7 +139,10 @@ fn the_workbook_opens_with_real_numbers() {
 /// written outside --out; a failed run leaves no folder behind.
 #[test]
 fn a_hostile_log_is_made_harmless() {
-    let out = scratch("audit-hostile");
+    // The report folder one level down in this test's own scratch folder, so that a path that
+    // escaped it (`../../x` from the month's folder) would land where the test can see it.
+    let base = scratch("audit-hostile");
+    let out = base.join("reports");
     let r = audit(&[
         "--log",
         "tests/fixtures/audit/hostile.csv",
@@ -162,7 +165,8 @@ fn a_hostile_log_is_made_harmless() {
     let mut entries = files(&out);
     entries.retain(|n| !n.starts_with('.'));
     assert_eq!(entries, ["2026-10"], "nothing outside the month's folder");
-    assert!(!Path::new("x").exists() && !out.join("../x").exists());
+    assert_eq!(files(&base), ["reports"], "nothing beside the report folder");
+    assert!(!Path::new("x").exists(), "nothing in the working directory");
 
     let bad = out.join("processes");
     let root = crate::harness::root().join("processes");
@@ -191,7 +195,7 @@ fn a_hostile_log_is_made_harmless() {
     assert!(failed.stderr.contains("benchmarks.yaml"), "{}", failed.stderr);
     let left: Vec<String> = files(&out).into_iter().filter(|n| n.contains("partial")).collect();
     assert!(left.is_empty(), "no half report: {left:?}");
-    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_dir_all(&base).unwrap();
 }
 
 /// On-site inspections merge into field application; a row naming no process stops with its line.
