@@ -49,6 +49,7 @@ use std::time::{Duration, Instant};
 use hashbrown::HashTable;
 
 use crate::conformance::marking_equation::{Column, MarkingEquation, TraceEquation};
+use crate::conformance::markings::{Markings, encode, encode_places};
 use crate::conformance::queue::Queue;
 use crate::conformance::succession::Succession;
 use crate::net::petri::{PetriNet, PlaceIdx, TransitionIdx};
@@ -146,7 +147,7 @@ pub struct Aligner<'n> {
     succession: Succession,
 }
 
-/// A search node: a state (its marking is `markings[id * places..]`), how it was reached and its
+/// A search node: a state (its marking is `markings.get(id)`), how it was reached and its
 /// cost so far (`g`) and bound on the cost to come (`h`).
 struct Node {
     mhash: u64,
@@ -161,6 +162,10 @@ struct Node {
     closed: bool,
     /// Expanded without its deviation children, which wait for the queue to reach f + 1.
     deferred: bool,
+    /// Reached by a log move: its children are synchronous and log moves only (see
+    /// [`Aligner::children`]), so it is a state of its own beside the same marking and position
+    /// reached otherwise.
+    after_log: bool,
     /// Range of its optimal solution in [`Search::solutions`], once known.
     solution: Option<(u32, u32)>,
 }
@@ -170,7 +175,11 @@ struct Node {
 struct Search {
     places: usize,
     nodes: Vec<Node>,
-    markings: Vec<u32>,
+    markings: Markings,
+    /// The encoding of the marking being offered.
+    encoded: Vec<u8>,
+    /// The places that may be marked in it.
+    candidates: Vec<u32>,
     table: HashTable<u32>,
     solutions: Vec<(Column, f64)>,
     /// Solution scratch.
@@ -185,8 +194,9 @@ pub(crate) fn linear_hash(keys: &[u64], tokens: impl IntoIterator<Item = (usize,
 
 /// A state's hash from its marking's linear hash and its trace position (the `MurmurHash3` finaliser
 /// spreads the bits, since the table takes its tag from the top ones).
-fn state_hash(mhash: u64, pos: u32) -> u64 {
-    let mut h = mhash ^ u64::from(pos).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+fn state_hash(mhash: u64, pos: u32, after_log: bool) -> u64 {
+    let key = u64::from(pos) << 1 | u64::from(after_log);
+    let mut h = mhash ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
@@ -212,10 +222,11 @@ impl Search {
         self.places = initial.len();
         self.nodes.clear();
         self.markings.clear();
-        self.markings.extend_from_slice(initial);
+        encode(initial, &mut self.encoded);
+        self.markings.push(&self.encoded);
         self.table.clear();
         self.solutions.clear();
-        let h = state_hash(mhash, 0);
+        let h = state_hash(mhash, 0, false);
         self.table.insert_unique(h, 0, |_| h);
         self.nodes.push(Node {
             mhash,
@@ -227,26 +238,32 @@ impl Search {
             inherited: false,
             closed: false,
             deferred: false,
+            after_log: false,
             solution: None,
         });
     }
 
-    fn marking(&self, id: u32) -> &[u32] {
-        let p = self.places;
-        &self.markings[id as usize * p..(id as usize + 1) * p]
+    /// Node `id`'s marking, into `out`.
+    fn marking(&self, id: u32, out: &mut Vec<u32>) {
+        self.markings.decode(id, self.places, out);
     }
 
-    /// Records the child's state with `marking` unless it is known at no more cost; returns the
+    /// Records the child's state unless it is known at no more cost; returns the
     /// new node.
-    fn offer(&mut self, marking: &[u32], c: &Child) -> Option<u32> {
-        let h = state_hash(c.mhash, c.pos);
+    /// The marking's encoding is in `encoded`.
+    fn offer(&mut self, c: &Child) -> Option<u32> {
+        let after_log = matches!(c.mv, Move::Log(_));
+        // The same state reached otherwise, no dearer, can do everything this one can.
+        if after_log && self.find(c.mhash, c.pos, false).is_some_and(|free| self.nodes[free as usize].g <= c.g) {
+            return None;
+        }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-        let Search { nodes, markings, table, places, .. } = self;
-        let places = *places;
+        let Search { nodes, markings, table, encoded, .. } = self;
         let same = |&i: &u32| {
             let n = &nodes[i as usize];
-            n.mhash == c.mhash && n.pos == c.pos && markings[i as usize * places..(i as usize + 1) * places] == *marking
+            n.mhash == c.mhash && n.pos == c.pos && n.after_log == after_log && markings.get(i) == encoded.as_slice()
         };
+        let h = state_hash(c.mhash, c.pos, after_log);
         let mut bound = c.h;
         match table.find_mut(h, same) {
             Some(known) if nodes[*known as usize].g <= c.g => return None,
@@ -258,12 +275,12 @@ impl Search {
             None => {
                 table.insert_unique(h, id, |&i| {
                     let n: &Node = &nodes[i as usize];
-                    state_hash(n.mhash, n.pos)
+                    state_hash(n.mhash, n.pos, n.after_log)
                 });
             }
         }
         let inherited = c.inherited && bound == c.h;
-        markings.extend_from_slice(marking);
+        markings.push(encoded);
         nodes.push(Node {
             mhash: c.mhash,
             pos: c.pos,
@@ -274,15 +291,29 @@ impl Search {
             inherited,
             closed: false,
             deferred: false,
+            after_log,
             solution: None,
         });
         Some(id)
     }
 
+    /// The best node of the state with the marking in `encoded` (linear hash `mhash`), `pos`
+    /// and `after_log`.
+    fn find(&self, mhash: u64, pos: u32, after_log: bool) -> Option<u32> {
+        let same = |&i: &u32| {
+            let n = &self.nodes[i as usize];
+            n.mhash == mhash
+                && n.pos == pos
+                && n.after_log == after_log
+                && self.markings.get(i) == self.encoded.as_slice()
+        };
+        self.table.find(state_hash(mhash, pos, after_log), same).copied()
+    }
+
     /// Whether node `id` is still the best for its state (not superseded since it was queued).
     fn current(&self, id: u32) -> bool {
         let n = &self.nodes[id as usize];
-        self.table.find(state_hash(n.mhash, n.pos), |&i| i == id).is_some()
+        self.table.find(state_hash(n.mhash, n.pos, n.after_log), |&i| i == id).is_some()
     }
 
     /// The value of `col` in node `id`'s stored solution.
@@ -379,6 +410,8 @@ struct Scratch {
     generation: u64,
     /// Children held back to be queued after their siblings.
     later: Vec<u32>,
+    /// The marked places of the node being expanded, ascending.
+    marked: Vec<u32>,
 }
 
 /// What settling a node's bound decided.
@@ -585,6 +618,8 @@ impl<'n> Aligner<'n> {
         kinds: Kinds,
     ) -> bool {
         let net: &PetriNet = &self.net;
+        scratch.marked.clear();
+        scratch.marked.extend((0u32..).zip(here).filter(|&(_, &k)| k > 0).map(|(p, _)| p));
         let p_pos = search.nodes[id as usize].pos;
         let p = p_pos as usize;
         let use_bound = bounds.is_some();
@@ -592,9 +627,11 @@ impl<'n> Aligner<'n> {
         let mut value: Option<f64> = None;
         let solved = bounds.as_ref().and_then(|b| b.solved);
         let mut step = |search: &mut Search, mv: Move| {
-            if let Some(nid) = self.offer_move(search, &mut scratch.marking, here, id, mv, trace, use_bound) {
+            if let Some(nid) =
+                self.offer_move(search, &mut scratch.marking, here, &scratch.marked, id, mv, trace, use_bound)
+            {
                 if let Some(b) = bounds.as_ref() {
-                    let order = self.order_bound(search, nid, trace, &b.order);
+                    let order = self.order_bound(search, nid, &scratch.marking, trace, &b.order);
                     let node = &mut search.nodes[nid as usize];
                     node.h = node.h.max(order);
                 }
@@ -619,8 +656,15 @@ impl<'n> Aligner<'n> {
             }
         };
         let enabled = |t: TransitionIdx| net.transition(t).inputs.iter().all(|&(p, w)| here[p.0 as usize] >= w);
+        // Move order: no model move directly after a log move. A log move changes no marking and
+        // a model move no trace position, so every alignment can swap each "log, model" pair into
+        // "model, log" at the same cost until, between two synchronous moves, all model moves
+        // come first; the search skips the other interleavings. A state reached by a log move had
+        // no eager transition enabled (it would have been the only move), so the two reductions
+        // agree: the swapped alignment still fires every eager transition as soon as enabled.
+        let after_log = matches!(search.nodes[id as usize].mv, Some(Move::Log(_)));
         // An enabled eager transition is the state's only move (see `Aligner::eager`).
-        let eager = if kinds.free { self.eager.iter().copied().find(|&t| enabled(t)) } else { None };
+        let eager = if kinds.free && !after_log { self.eager.iter().copied().find(|&t| enabled(t)) } else { None };
         if let Some(t) = eager {
             step(search, Move::Model(t));
         } else {
@@ -638,8 +682,9 @@ impl<'n> Aligner<'n> {
             }
             scratch.generation += 1;
             let generation = scratch.generation;
-            let marked = here.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(p, _)| p);
-            for &t in marked.flat_map(|p| &self.consumers[p]).chain(&self.sources) {
+            let marked = if after_log { &[][..] } else { &scratch.marked[..] };
+            let sources = if after_log { &[][..] } else { &self.sources[..] };
+            for &t in marked.iter().flat_map(|&p| &self.consumers[p as usize]).chain(sources) {
                 let slot = &mut scratch.stamp[t.0 as usize];
                 if *slot == generation {
                     continue;
@@ -662,24 +707,24 @@ impl<'n> Aligner<'n> {
     /// The succession bound of node `id` (see [`crate::conformance::succession`]): the
     /// out-of-order pairs left from its position (`order`), or one more than those after its
     /// next event when that event is not enabled silently from its marking.
-    fn order_bound(&self, search: &Search, id: u32, trace: &[Option<usize>], order: &[u64]) -> u64 {
+    fn order_bound(&self, search: &Search, id: u32, marking: &[u32], trace: &[Option<usize>], order: &[u64]) -> u64 {
         let node = &search.nodes[id as usize];
         let pos = node.pos as usize;
         match trace.get(pos) {
-            Some(&Some(l)) if self.succession.blocked(search.marking(id), node.mhash, l) => {
-                order[pos].max(1 + order[pos + 1])
-            }
+            Some(&Some(l)) if self.succession.blocked(marking, node.mhash, l) => order[pos].max(1 + order[pos + 1]),
             _ => order[pos],
         }
     }
 
-    /// Offers the state reached from node `id` (marking `here`) by `mv`; returns the new node.
+    /// Offers the state reached from node `id` (marking `here`, marked places `marked`) by
+    /// `mv`; returns the new node.
     #[expect(clippy::too_many_arguments, reason = "the search's parts, borrowed separately")]
     fn offer_move(
         &self,
         search: &mut Search,
         scratch: &mut Vec<u32>,
         here: &[u32],
+        marked: &[u32],
         id: u32,
         mv: Move,
         trace: &[Option<usize>],
@@ -704,7 +749,19 @@ impl<'n> Aligner<'n> {
                 scratch[p.0 as usize] += w;
             }
             mhash = mhash.wrapping_add(self.delta[t.0 as usize]);
+            let Search { candidates, encoded, .. } = &mut *search;
+            candidates.clear();
+            candidates.extend_from_slice(marked);
+            candidates.extend(tr.outputs.iter().map(|&(p, _)| p.0));
+            candidates.sort_unstable();
+            candidates.dedup();
+            encode_places(scratch, candidates.iter().map(|&p| p as usize), encoded);
+        } else {
+            let Search { markings, encoded, .. } = &mut *search;
+            encoded.clear();
+            encoded.extend_from_slice(markings.get(id));
         }
+        let parent = &search.nodes[id as usize];
         let child = Child {
             mhash,
             pos,
@@ -714,7 +771,7 @@ impl<'n> Aligner<'n> {
             mv,
             inherited: use_bound && search.value(id, self.column(mv, trace)) >= 1.0 - 1e-9,
         };
-        search.offer(scratch, &child)
+        search.offer(&child)
     }
 
     /// Whether `expanded` states, or the time since `started`, exceed the budget.
@@ -773,7 +830,7 @@ impl<'n> Aligner<'n> {
         search.reset(&net.initial.0, self.initial_hash);
         queue.clear();
         if let Some(b) = &bounds {
-            search.nodes[0].h = self.order_bound(search, 0, trace, &b.order);
+            search.nodes[0].h = self.order_bound(search, 0, &net.initial.0, trace, &b.order);
         }
         enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();
@@ -785,8 +842,7 @@ impl<'n> Aligner<'n> {
             let node = &search.nodes[id as usize];
             if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
                 search.nodes[id as usize].deferred = false;
-                here.clear();
-                here.extend_from_slice(search.marking(id));
+                search.marking(id, here);
                 let kinds = Kinds { free: false, deviations: true };
                 self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
                 continue;
@@ -794,8 +850,7 @@ impl<'n> Aligner<'n> {
             if node.closed || node.g + node.h != f || !search.current(id) {
                 continue;
             }
-            here.clear();
-            here.extend_from_slice(search.marking(id));
+            search.marking(id, here);
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
             if let Some(bounds) = &mut bounds {
@@ -814,6 +869,16 @@ impl<'n> Aligner<'n> {
                 return Err(e);
             }
             if p == n && *here == net.final_marking.0 {
+                if std::env::var_os("ALIGN_MEM").is_some() {
+                    eprintln!(
+                        "nodes {} markings {} solutions {} table {} size_node {}",
+                        search.nodes.len(),
+                        search.markings.bytes_held(),
+                        search.solutions.len(),
+                        search.table.capacity(),
+                        std::mem::size_of::<Node>()
+                    );
+                }
                 return Ok(unwind(net, &search.nodes, id, g, expanded));
             }
             // Partial expansion: with nothing left to pay for (h = 0), every deviation child costs

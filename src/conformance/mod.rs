@@ -10,6 +10,7 @@ pub mod fitness;
 pub mod handoff;
 pub mod loopback;
 pub mod marking_equation;
+pub mod markings;
 pub mod organisation;
 #[cfg(test)]
 mod properties;
