@@ -51,6 +51,7 @@ use hashbrown::HashTable;
 use crate::conformance::marking_equation::{Column, MarkingEquation, TraceEquation};
 use crate::conformance::markings::{Markings, encode, encode_places};
 use crate::conformance::queue::Queue;
+use crate::conformance::solutions::{Solutions, Stored};
 use crate::conformance::succession::Succession;
 use crate::net::petri::{PetriNet, PlaceIdx, TransitionIdx};
 
@@ -166,8 +167,10 @@ struct Node {
     /// [`Aligner::children`]), so it is a state of its own beside the same marking and position
     /// reached otherwise.
     after_log: bool,
-    /// Range of its optimal solution in [`Search::solutions`], once known.
-    solution: Option<(u32, u32)>,
+    /// Its optimal solution in [`Search::solutions`], when stored (see [`Search::view`]).
+    solution: Option<Stored>,
+    /// Inheriting nodes from it up to the nearest stored solution (0 when it stores one).
+    depth: u8,
 }
 
 /// The search's memory: every node and marking once, and a table from each state to its best node.
@@ -181,9 +184,11 @@ struct Search {
     /// The places that may be marked in it.
     candidates: Vec<u32>,
     table: HashTable<u32>,
-    solutions: Vec<(Column, f64)>,
+    solutions: Solutions,
     /// Solution scratch.
     scratch: Vec<(Column, f64)>,
+    /// Columns of the moves walked back to a stored solution.
+    walk: Vec<Column>,
 }
 
 /// The linear hash of a multiset of places given as `(place, tokens)`: the wrapping sum of each
@@ -213,19 +218,20 @@ struct Child {
     parent: u32,
     mv: Move,
     inherited: bool,
+    depth: u8,
 }
 
 impl Search {
     /// Empties the search down to just the initial state (marking `initial` with linear hash
     /// `mhash`), keeping its buffers' capacity.
-    fn reset(&mut self, initial: &[u32], mhash: u64) {
+    fn reset(&mut self, initial: &[u32], mhash: u64, columns: usize) {
         self.places = initial.len();
         self.nodes.clear();
         self.markings.clear();
         encode(initial, &mut self.encoded);
         self.markings.push(&self.encoded);
         self.table.clear();
-        self.solutions.clear();
+        self.solutions.reset(columns);
         let h = state_hash(mhash, 0, false);
         self.table.insert_unique(h, 0, |_| h);
         self.nodes.push(Node {
@@ -240,6 +246,7 @@ impl Search {
             deferred: false,
             after_log: false,
             solution: None,
+            depth: 0,
         });
     }
 
@@ -293,6 +300,7 @@ impl Search {
             deferred: false,
             after_log,
             solution: None,
+            depth: if inherited { c.depth } else { 0 },
         });
         Some(id)
     }
@@ -316,41 +324,39 @@ impl Search {
         self.table.find(state_hash(n.mhash, n.pos, n.after_log), |&i| i == id).is_some()
     }
 
-    /// The value of `col` in node `id`'s stored solution.
-    fn value(&self, id: u32, col: Column) -> f64 {
-        let Some((s, e)) = self.nodes[id as usize].solution else { return 0.0 };
-        let sol = &self.solutions[s as usize..e as usize];
-        sol.iter().find(|(c, _)| *c == col).map_or(0.0, |&(_, v)| v)
-    }
-
     /// Stores `solution` as node `id`'s.
     fn keep(&mut self, id: u32, solution: impl IntoIterator<Item = (Column, f64)>) {
-        let start = self.solutions.len();
-        self.solutions.extend(solution);
-        self.owns_from(id, start);
+        let stored = self.solutions.store(solution);
+        let node = &mut self.nodes[id as usize];
+        node.solution = Some(stored);
+        node.depth = 0;
     }
 
-    /// Stores node `id`'s optimum as its parent's minus one `col` (when the parent's uses it).
-    fn keep_inherited(&mut self, id: u32, parent: u32, col: Option<Column>) {
-        let (s, e) = self.nodes[parent as usize].solution.unwrap_or((0, 0));
-        let start = self.solutions.len();
-        self.solutions.extend_from_within(s as usize..e as usize);
-        if let Some(col) = col
-            && let Some(i) = self.solutions[start..].iter().position(|(c, _)| *c == col)
-        {
-            let entry = &mut self.solutions[start + i];
-            entry.1 -= 1.0;
-            if entry.1 <= 1e-9 {
-                self.solutions.remove(start + i);
+    /// Makes node `id`'s optimal solution the view of [`Search::solutions`]: its stored one, or
+    /// its nearest stored ancestor's minus the moves of the inheriting nodes in between (`column`
+    /// gives a move's column). A node at the end of a chain of [`Solutions::CHAIN`] stores it.
+    fn view(&mut self, id: u32, column: impl Fn(Move) -> Column) {
+        let Search { nodes, solutions, walk, .. } = self;
+        walk.clear();
+        let mut n = id;
+        loop {
+            let node = &nodes[n as usize];
+            if let Some(stored) = node.solution {
+                solutions.view(stored, walk);
+                break;
             }
+            let (true, Some(mv)) = (node.inherited, node.mv) else {
+                solutions.view_none();
+                break;
+            };
+            walk.push(column(mv));
+            n = node.parent;
         }
-        self.owns_from(id, start);
-    }
-
-    /// Gives node `id` the solutions from `start` to the end.
-    fn owns_from(&mut self, id: u32, start: usize) {
-        let range = (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(self.solutions.len()).unwrap_or(u32::MAX));
-        self.nodes[id as usize].solution = Some(range);
+        let node = &mut nodes[id as usize];
+        if node.solution.is_none() && node.depth >= Solutions::CHAIN {
+            node.solution = Some(solutions.store_view());
+            node.depth = 0;
+        }
     }
 }
 
@@ -567,21 +573,12 @@ impl<'n> Aligner<'n> {
 
     /// Makes node `id`'s bound exact and its optimal solution known before it is expanded:
     /// rebuilt from its parent's when inherited, otherwise solved (warm-started).
-    fn settle(
-        &self,
-        search: &mut Search,
-        id: u32,
-        trace: &[Option<usize>],
-        bounds: &mut Bounds<'_, '_>,
-        here: &[u32],
-    ) -> Settled {
+    fn settle(&self, search: &mut Search, id: u32, bounds: &mut Bounds<'_, '_>, here: &[u32]) -> Settled {
         let node = &search.nodes[id as usize];
         if node.solution.is_some() {
             return Settled::Expand;
         }
         if node.inherited {
-            let col = node.mv.map(|mv| self.column(mv, trace));
-            search.keep_inherited(id, node.parent, col);
             return Settled::Expand;
         }
         let mut solution = std::mem::take(&mut search.scratch);
@@ -761,6 +758,8 @@ impl<'n> Aligner<'n> {
             encoded.clear();
             encoded.extend_from_slice(markings.get(id));
         }
+        // The view is the parent's solution (see `Aligner::children`).
+        let inherited = use_bound && search.solutions.value(self.column(mv, trace)) >= 1.0 - 1e-6;
         let parent = &search.nodes[id as usize];
         let child = Child {
             mhash,
@@ -769,7 +768,8 @@ impl<'n> Aligner<'n> {
             h: parent.h.saturating_sub(cost),
             parent: id,
             mv,
-            inherited: use_bound && search.value(id, self.column(mv, trace)) >= 1.0 - 1e-9,
+            inherited,
+            depth: parent.depth.saturating_add(1),
         };
         search.offer(&child)
     }
@@ -827,7 +827,7 @@ impl<'n> Aligner<'n> {
             }
         });
         let Workspace { search, queue, scratch, here } = workspace;
-        search.reset(&net.initial.0, self.initial_hash);
+        search.reset(&net.initial.0, self.initial_hash, self.equation.columns());
         queue.clear();
         if let Some(b) = &bounds {
             search.nodes[0].h = self.order_bound(search, 0, &net.initial.0, trace, &b.order);
@@ -843,6 +843,9 @@ impl<'n> Aligner<'n> {
             if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
                 search.nodes[id as usize].deferred = false;
                 search.marking(id, here);
+                if bounds.is_some() {
+                    search.view(id, |mv| self.column(mv, trace));
+                }
                 let kinds = Kinds { free: false, deviations: true };
                 self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
                 continue;
@@ -854,7 +857,7 @@ impl<'n> Aligner<'n> {
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
             if let Some(bounds) = &mut bounds {
-                match self.settle(search, id, trace, bounds, here) {
+                match self.settle(search, id, bounds, here) {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {
@@ -874,12 +877,15 @@ impl<'n> Aligner<'n> {
                         "nodes {} markings {} solutions {} table {} size_node {}",
                         search.nodes.len(),
                         search.markings.bytes_held(),
-                        search.solutions.len(),
+                        search.solutions.bytes_held(),
                         search.table.capacity(),
                         std::mem::size_of::<Node>()
                     );
                 }
                 return Ok(unwind(net, &search.nodes, id, g, expanded));
+            }
+            if bounds.is_some() {
+                search.view(id, |mv| self.column(mv, trace));
             }
             // Partial expansion: with nothing left to pay for (h = 0), every deviation child costs
             // at least f + 1, so those children are made only if the search gets that far.

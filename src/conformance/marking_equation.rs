@@ -153,6 +153,11 @@ impl MarkingEquation {
         }
     }
 
+    /// Columns of the net's program.
+    pub fn columns(&self) -> usize {
+        self.columns.len()
+    }
+
     /// The column of a model move of transition `t`.
     pub fn model(t: u32) -> Column {
         Column(t)

@@ -16,6 +16,7 @@ pub mod organisation;
 mod properties;
 pub mod queue;
 pub mod simplex;
+pub mod solutions;
 pub mod succession;
 pub mod token_replay;
 #[cfg(test)]
