@@ -204,7 +204,9 @@ pub fn checked_from(
         eprintln!("warning: {w}");
     }
     let bar = Bar::default();
-    let options = CheckOptions { budget: args.budget, time_limit, allowed: allowed.as_ref(), progress: &bar };
+    let memory_limit = (args.memory_limit > 0).then(|| args.memory_limit.saturating_mul(1 << 20));
+    let options =
+        CheckOptions { budget: args.budget, time_limit, memory_limit, allowed: allowed.as_ref(), progress: &bar };
     let result = check(log, &net, &label_of, &options).context("the net cannot be aligned with at all");
     if let Some(bar) = bar.0.get() {
         bar.finish_and_clear();
@@ -364,7 +366,7 @@ fn write_text(
     }
     writeln!(
         out,
-        "  not computed       {} tickets (over the state budget or time limit; counted in the rate's denominator)",
+        "  not computed       {} tickets (over the state budget, time limit or memory bound; counted in the rate's denominator)",
         s.not_computed
     )?;
     // Skipped steps are the process's (named in its language); unexpected events the log's labels.

@@ -82,6 +82,12 @@ pub struct Alignment {
     pub moves: Vec<Move>,
     /// States expanded by the search.
     pub states: u64,
+    /// The lower bound on the cost at the start of the search (0 without a heuristic): the
+    /// optimal cost minus this is the bound's gap.
+    pub bound: u32,
+    /// States expanded with an estimate below the optimal cost: the work the bound's gap costs
+    /// (an exact bound leaves only states at the optimal estimate).
+    pub below: u64,
 }
 
 /// Why an alignment was not computed.
@@ -93,6 +99,9 @@ pub enum AlignError {
     /// The search ran past its time limit.
     #[error("not computed: over the time limit of {0:?}")]
     TimeLimit(Duration),
+    /// The search's memory grew past its bound (bytes).
+    #[error("not computed: the search needed more than {} MiB", .0 >> 20)]
+    Memory(u64),
     /// The final marking cannot be reached at all.
     #[error("the net cannot reach its final marking")]
     Unreachable,
@@ -122,6 +131,8 @@ pub struct Aligner<'n> {
     pub budget: u64,
     /// Longest one trace may search, when set.
     pub time_limit: Option<Duration>,
+    /// Most memory (bytes) one trace's search may hold, when set: checked every 1,024 states.
+    pub memory_limit: Option<u64>,
     /// The lower bound in use.
     pub heuristic: Heuristic,
     /// Each transition's label index, `None` when silent.
@@ -150,6 +161,7 @@ pub struct Aligner<'n> {
 
 /// A search node: a state (its marking is `markings.get(id)`), how it was reached and its
 /// cost so far (`g`) and bound on the cost to come (`h`).
+#[expect(clippy::struct_excessive_bools, reason = "independent facts of a node, each read on its own")]
 struct Node {
     mhash: u64,
     pos: u32,
@@ -324,6 +336,15 @@ impl Search {
         self.table.find(state_hash(n.mhash, n.pos, n.after_log), |&i| i == id).is_some()
     }
 
+    /// Bytes its buffers hold (capacity).
+    fn bytes_held(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.markings.bytes_held()
+            + self.solutions.bytes_held()
+            + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+            + (self.scratch.capacity() + self.walk.capacity()) * 16
+    }
+
     /// Stores `solution` as node `id`'s.
     fn keep(&mut self, id: u32, solution: impl IntoIterator<Item = (Column, f64)>) {
         let stored = self.solutions.store(solution);
@@ -369,6 +390,32 @@ pub struct Workspace {
     queue: Queue,
     scratch: Scratch,
     here: Vec<u32>,
+    /// Bytes kept from one trace to the next (`None`: [`Workspace::RETAIN`]).
+    retain: Option<usize>,
+}
+
+impl Workspace {
+    /// Bytes kept from one trace to the next; a workspace holding more after a search is
+    /// released, so that one hard trace does not keep its memory for the rest of the run.
+    pub const RETAIN: usize = 64 << 20;
+
+    /// A workspace keeping at most `bytes` from one trace to the next.
+    pub fn retaining(bytes: usize) -> Self {
+        Workspace { retain: Some(bytes), ..Workspace::default() }
+    }
+
+    /// Releases its buffers if they hold more than it keeps.
+    fn release_if_large(&mut self) {
+        let retain = self.retain.unwrap_or(Self::RETAIN);
+        if self.bytes_held() > retain {
+            *self = Workspace { retain: self.retain, ..Workspace::default() };
+        }
+    }
+
+    /// Bytes its buffers hold (capacity).
+    pub fn bytes_held(&self) -> usize {
+        self.search.bytes_held() + self.queue.bytes_held() + self.here.capacity() * 4
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -418,6 +465,31 @@ struct Scratch {
     later: Vec<u32>,
     /// The marked places of the node being expanded, ascending.
     marked: Vec<u32>,
+    /// States expanded per estimate.
+    levels: Levels,
+}
+
+/// How many states the search expanded at each estimate.
+#[derive(Default)]
+struct Levels(Vec<u64>);
+
+impl Levels {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    fn count(&mut self, f: u64) {
+        let f = usize::try_from(f).unwrap_or(usize::MAX);
+        if self.0.len() <= f {
+            self.0.resize(f + 1, 0);
+        }
+        self.0[f] += 1;
+    }
+
+    /// States expanded with an estimate below `cost`.
+    fn below(&self, cost: u64) -> u64 {
+        self.0.iter().take(usize::try_from(cost).unwrap_or(usize::MAX)).sum()
+    }
 }
 
 /// What settling a node's bound decided.
@@ -532,6 +604,7 @@ impl<'n> Aligner<'n> {
             labels,
             budget,
             time_limit: None,
+            memory_limit: None,
             heuristic: Heuristic::MarkingEquation,
             label_of,
             consumers,
@@ -573,7 +646,7 @@ impl<'n> Aligner<'n> {
 
     /// Makes node `id`'s bound exact and its optimal solution known before it is expanded:
     /// rebuilt from its parent's when inherited, otherwise solved (warm-started).
-    fn settle(&self, search: &mut Search, id: u32, bounds: &mut Bounds<'_, '_>, here: &[u32]) -> Settled {
+    fn settle(search: &mut Search, id: u32, bounds: &mut Bounds<'_, '_>, here: &[u32]) -> Settled {
         let node = &search.nodes[id as usize];
         if node.solution.is_some() {
             return Settled::Expand;
@@ -774,13 +847,23 @@ impl<'n> Aligner<'n> {
         search.offer(&child)
     }
 
-    /// Whether `expanded` states, or the time since `started`, exceed the budget.
-    fn over_budget(&self, expanded: u64, started: Instant) -> Option<AlignError> {
+    /// Whether `expanded` states, the time since `started` or the memory of `search` and
+    /// `queue` exceed the budget.
+    fn over_budget(&self, expanded: u64, started: Instant, search: &Search, queue: &Queue) -> Option<AlignError> {
         if expanded > self.budget {
             return Some(AlignError::Budget(self.budget));
         }
-        let limit = self.time_limit?;
-        (expanded.is_multiple_of(1024) && started.elapsed() > limit).then_some(AlignError::TimeLimit(limit))
+        if !expanded.is_multiple_of(1024) {
+            return None;
+        }
+        if let Some(limit) = self.time_limit
+            && started.elapsed() > limit
+        {
+            return Some(AlignError::TimeLimit(limit));
+        }
+        let limit = self.memory_limit?;
+        let held = u64::try_from(search.bytes_held() + queue.bytes_held()).unwrap_or(u64::MAX);
+        (held > limit).then_some(AlignError::Memory(limit))
     }
 
     /// An optimal alignment of `trace` (label indices; `None` for activities the net lacks).
@@ -791,19 +874,15 @@ impl<'n> Aligner<'n> {
     /// [`Aligner::align`] in the buffers of `workspace`, which keep their capacity for the next
     /// trace.
     pub fn align_in(&self, workspace: &mut Workspace, trace: &[Option<usize>]) -> Result<Alignment, AlignError> {
-        if self.direction == Direction::Forward {
-            return self.search(workspace, trace);
-        }
-        let reversed: Vec<Option<usize>> = trace.iter().rev().copied().collect();
-        let mut a = self.search(workspace, &reversed)?;
-        let last = trace.len().saturating_sub(1);
-        a.moves.reverse();
-        for mv in &mut a.moves {
-            if let Move::Sync(i, _) | Move::Log(i) = mv {
-                *i = last - *i;
-            }
-        }
-        Ok(a)
+        let found = if self.direction == Direction::Forward {
+            self.search(workspace, trace)
+        } else {
+            let reversed: Vec<Option<usize>> = trace.iter().rev().copied().collect();
+            self.search(workspace, &reversed).map(|a| forward(a, trace.len()))
+        };
+        // One hard trace must not keep its memory for the rest of the run.
+        workspace.release_if_large();
+        found
     }
 
     /// An optimal alignment of `trace` on the searched net, in its direction.
@@ -826,7 +905,7 @@ impl<'n> Aligner<'n> {
                 solved: None,
             }
         });
-        let Workspace { search, queue, scratch, here } = workspace;
+        let Workspace { search, queue, scratch, here, .. } = workspace;
         search.reset(&net.initial.0, self.initial_hash, self.equation.columns());
         queue.clear();
         if let Some(b) = &bounds {
@@ -835,6 +914,7 @@ impl<'n> Aligner<'n> {
         enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();
         let mut expanded = 0u64;
+        scratch.levels.clear();
         scratch.stamp.clear();
         scratch.stamp.resize(net.transitions.len(), 0);
         scratch.generation = 0;
@@ -857,7 +937,7 @@ impl<'n> Aligner<'n> {
             let (pos, g) = (node.pos, node.g);
             let p = pos as usize;
             if let Some(bounds) = &mut bounds {
-                match self.settle(search, id, bounds, here) {
+                match Self::settle(search, id, bounds, here) {
                     Settled::Expand => {}
                     Settled::Pruned => continue,
                     Settled::Requeue => {
@@ -868,21 +948,15 @@ impl<'n> Aligner<'n> {
             }
             search.nodes[id as usize].closed = true;
             expanded += 1;
-            if let Some(e) = self.over_budget(expanded, started) {
+            scratch.levels.count(search.nodes[id as usize].g + search.nodes[id as usize].h);
+            if let Some(e) = self.over_budget(expanded, started, search, queue) {
                 return Err(e);
             }
             if p == n && *here == net.final_marking.0 {
-                if std::env::var_os("ALIGN_MEM").is_some() {
-                    eprintln!(
-                        "nodes {} markings {} solutions {} table {} size_node {}",
-                        search.nodes.len(),
-                        search.markings.bytes_held(),
-                        search.solutions.bytes_held(),
-                        search.table.capacity(),
-                        std::mem::size_of::<Node>()
-                    );
-                }
-                return Ok(unwind(net, &search.nodes, id, g, expanded));
+                let mut a = unwind(net, &search.nodes, id, g, expanded);
+                a.bound = u32::try_from(search.nodes[0].h).unwrap_or(u32::MAX);
+                a.below = scratch.levels.below(g);
+                return Ok(a);
             }
             if bounds.is_some() {
                 search.view(id, |mv| self.column(mv, trace));
@@ -902,6 +976,18 @@ impl<'n> Aligner<'n> {
     }
 }
 
+/// A backward search's alignment of a trace of `len` events, read forward.
+fn forward(mut a: Alignment, len: usize) -> Alignment {
+    let last = len.saturating_sub(1);
+    a.moves.reverse();
+    for mv in &mut a.moves {
+        if let Move::Sync(i, _) | Move::Log(i) = mv {
+            *i = last - *i;
+        }
+    }
+    a
+}
+
 /// The moves from the start to node `id`, following parent links.
 fn unwind(net: &PetriNet, nodes: &[Node], mut id: u32, cost: u64, states: u64) -> Alignment {
     let mut moves = Vec::new();
@@ -915,13 +1001,71 @@ fn unwind(net: &PetriNet, nodes: &[Node], mut id: u32, cost: u64, states: u64) -
         moves.iter().filter(|m| matches!(m, Move::Model(t) if net.transition(*t).label.is_none())).count(),
     )
     .unwrap_or(u32::MAX);
-    Alignment { cost: deviations, silent, moves, states }
+    Alignment { cost: deviations, silent, moves, states, bound: 0, below: 0 }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Aligner;
+    use super::{AlignError, Aligner, Heuristic, Workspace};
     use crate::net::petri::tests_support::abc;
+    use crate::net::petri::{Marking, PetriNet, Place, PlaceIdx, Transition};
+
+    /// `k` branches in parallel between a silent split and a silent join, each two visible steps
+    /// `a<i>` then `b<i>`: a net whose interleavings make Dijkstra's search large.
+    fn parallel(k: u32) -> PetriNet {
+        let places = (0..3 * k + 2).map(|i| Place { id: format!("p{i}") }).collect();
+        let (start, end) = (PlaceIdx(3 * k), PlaceIdx(3 * k + 1));
+        let mut transitions = vec![
+            Transition { id: "split".into(), label: None, inputs: vec![(start, 1)], outputs: vec![] },
+            Transition { id: "join".into(), label: None, inputs: vec![], outputs: vec![(end, 1)] },
+        ];
+        for i in 0..k {
+            let p = |j: u32| PlaceIdx(3 * i + j);
+            transitions[0].outputs.push((p(0), 1));
+            transitions[1].inputs.push((p(2), 1));
+            transitions.push(Transition {
+                id: format!("a{i}"),
+                label: Some(format!("a{i}")),
+                inputs: vec![(p(0), 1)],
+                outputs: vec![(p(1), 1)],
+            });
+            transitions.push(Transition {
+                id: format!("b{i}"),
+                label: Some(format!("b{i}")),
+                inputs: vec![(p(1), 1)],
+                outputs: vec![(p(2), 1)],
+            });
+        }
+        let mut initial = vec![0; places_len(k)];
+        initial[start.0 as usize] = 1;
+        let mut fin = vec![0; places_len(k)];
+        fin[end.0 as usize] = 1;
+        PetriNet { places, transitions, initial: Marking(initial), final_marking: Marking(fin) }
+    }
+
+    fn places_len(k: u32) -> usize {
+        3 * k as usize + 2
+    }
+
+    /// A search past its memory bound stops as not computed, the same search without the bound
+    /// finishes, and the workspace does not keep a hard trace's memory.
+    #[test]
+    fn memory_bound_stops_a_search_and_its_memory_is_given_back() {
+        let net = parallel(7);
+        let mut a = Aligner::new(&net, u64::MAX);
+        a.heuristic = Heuristic::Zero;
+        // Every b before every a: each branch costs 2 (one step skipped, one event unexpected).
+        let trace: Vec<Option<usize>> =
+            (0..7).map(|i| a.label(&format!("b{i}"))).chain((0..7).map(|i| a.label(&format!("a{i}")))).collect();
+        let (mut keeping, mut releasing) = (Workspace::default(), Workspace::retaining(1 << 20));
+        let free = a.align_in(&mut keeping, &trace).unwrap();
+        assert_eq!(free.cost, 7 * 2, "per branch one event synchronous, the other skipped and unexpected");
+        assert!(keeping.bytes_held() > 1 << 20, "a search of {} states holds more than 1 MiB", free.states);
+        assert_eq!(a.align_in(&mut releasing, &trace), Ok(free));
+        assert!(releasing.bytes_held() < 1 << 10, "a workspace gives back what it does not keep");
+        a.memory_limit = Some(256 << 10);
+        assert_eq!(a.align_in(&mut keeping, &trace), Err(AlignError::Memory(256 << 10)));
+    }
 
     /// The golden vector of `docs/metrics.md`.
     #[test]

@@ -40,6 +40,10 @@ pub trait Progress: Sync {
 /// No progress reporting.
 impl Progress for () {}
 
+/// The default bound on one variant's search memory: 1 GiB, so that the two workers of a
+/// 2-core machine stay within a few GiB whatever the log.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+
 /// How to check.
 #[derive(Clone, Copy)]
 pub struct CheckOptions<'a> {
@@ -47,6 +51,9 @@ pub struct CheckOptions<'a> {
     pub budget: u64,
     /// Longest search per variant, when set; past it the variant is not computed.
     pub time_limit: Option<std::time::Duration>,
+    /// Most memory (bytes) one variant's search may hold, when set; past it the variant is not
+    /// computed.
+    pub memory_limit: Option<u64>,
     /// The accepted deviations of this process, if any.
     pub allowed: Option<&'a Allowed>,
     /// Where to report progress.
@@ -56,7 +63,13 @@ pub struct CheckOptions<'a> {
 impl CheckOptions<'static> {
     /// A budget, no allow-list, no progress reporting.
     pub fn new(budget: u64) -> Self {
-        CheckOptions { budget, time_limit: None, allowed: None, progress: &() }
+        CheckOptions {
+            budget,
+            time_limit: None,
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
+            allowed: None,
+            progress: &(),
+        }
     }
 }
 
@@ -142,6 +155,7 @@ pub fn check(
 ) -> Result<CheckResult, AlignError> {
     let mut aligner = Aligner::new(net, options.budget);
     aligner.time_limit = options.time_limit;
+    aligner.memory_limit = options.memory_limit;
     let empty_cost = aligner.align(&[])?.cost;
     let replayer = TokenReplayer::new(net);
     let align_idx: Vec<Option<usize>> = label_of.iter().map(|l| l.as_deref().and_then(|l| aligner.label(l))).collect();
@@ -240,7 +254,13 @@ mod tests {
         let count = Count::default();
         let mut allowed = Allowed::default();
         allowed.skip.insert("b".to_owned());
-        let options = CheckOptions { budget: 1_000, time_limit: None, allowed: Some(&allowed), progress: &count };
+        let options = CheckOptions {
+            budget: 1_000,
+            time_limit: None,
+            memory_limit: None,
+            allowed: Some(&allowed),
+            progress: &count,
+        };
         let r = check(&log, &net, &label_of, &options).unwrap();
         assert_eq!((count.total.load(Ordering::Relaxed), count.done.load(Ordering::Relaxed)), (3, 3));
         assert_eq!(r.empty_cost, 3);

@@ -386,6 +386,8 @@ mod tests {
             silent: 1,
             moves: vec![Move::Sync(0, d), Move::Sync(1, r), Move::Model(back), Move::Sync(2, d), Move::Sync(3, r)],
             states: 0,
+            bound: 0,
+            below: 0,
         };
         let pos = classify(&acts, Some(&through), &net);
         assert_eq!(pos[2].repeat, Repeat::Repetition);
@@ -397,6 +399,8 @@ mod tests {
             silent: 1,
             moves: vec![Move::Sync(0, d), Move::Model(r), Move::Model(back), Move::Sync(1, d), Move::Sync(2, r)],
             states: 0,
+            bound: 0,
+            below: 0,
         };
         let pos = classify(&acts, Some(&skipped), &net);
         assert_eq!((pos[1].repeat, pos[1].judged), (Repeat::SelfLoop, Judged::Undesigned));
@@ -415,18 +419,32 @@ mod tests {
                 Move::Sync(3, r),
             ],
             states: 0,
+            bound: 0,
+            below: 0,
         };
         let pos = classify(&acts, Some(&broken), &net);
         assert_eq!([pos[2].judged, pos[3].judged], [Judged::Undesigned, Judged::Undesigned]);
         // A step the model did once, first logged out of place and then done: not a loop.
         let acts = [1, 0, 1];
-        let once =
-            Alignment { cost: 1, silent: 0, moves: vec![Move::Log(0), Move::Sync(1, d), Move::Sync(2, r)], states: 0 };
+        let once = Alignment {
+            cost: 1,
+            silent: 0,
+            moves: vec![Move::Log(0), Move::Sync(1, d), Move::Sync(2, r)],
+            states: 0,
+            bound: 0,
+            below: 0,
+        };
         assert_eq!(classify(&acts, Some(&once), &net)[2].judged, Judged::Undesigned);
         let acts = [0, 0, 1];
         // A repeated event the model does not do at all.
-        let logged =
-            Alignment { cost: 1, silent: 0, moves: vec![Move::Sync(0, d), Move::Log(1), Move::Sync(2, r)], states: 0 };
+        let logged = Alignment {
+            cost: 1,
+            silent: 0,
+            moves: vec![Move::Sync(0, d), Move::Log(1), Move::Sync(2, r)],
+            states: 0,
+            bound: 0,
+            below: 0,
+        };
         assert_eq!(classify(&acts, Some(&logged), &net)[1].judged, Judged::Undesigned);
     }
 

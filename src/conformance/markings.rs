@@ -17,10 +17,10 @@ pub struct Markings {
 /// Appends `v` as an LEB128 varint.
 fn varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
-        out.push((v & 0x7f) as u8 | 0x80);
+        out.push(u8::try_from(v & 0x7f).unwrap_or(0) | 0x80);
         v >>= 7;
     }
-    out.push(v as u8);
+    out.push(u8::try_from(v).unwrap_or(u8::MAX));
 }
 
 /// Reads an LEB128 varint from `bytes` at `*i`, moving `*i` past it.
@@ -95,12 +95,6 @@ impl Markings {
     /// Bytes held (capacity), for the memory bound.
     pub fn bytes_held(&self) -> usize {
         self.bytes.capacity() + 4 * self.ends.capacity()
-    }
-
-    /// Gives back memory above `keep` bytes.
-    pub fn shrink_to(&mut self, keep: usize) {
-        self.bytes.shrink_to(keep);
-        self.ends.shrink_to(keep / 16);
     }
 }
 

@@ -73,6 +73,15 @@ impl Queue {
         self.len = 0;
     }
 
+    /// Bytes its stacks hold (capacity). O(levels x positions).
+    pub fn bytes_held(&self) -> usize {
+        let level = |l: &Level| {
+            l.stacks.capacity() * std::mem::size_of::<Vec<u32>>()
+                + l.stacks.iter().map(|s| s.capacity() * 4).sum::<usize>()
+        };
+        self.levels.iter().chain(&self.spare).map(level).sum()
+    }
+
     /// Queues node `id` at trace position `pos` with estimate `f`.
     pub fn push(&mut self, f: u64, pos: u32, id: u32) {
         if self.levels.is_empty() {

@@ -105,10 +105,4 @@ impl Solutions {
             + self.view.capacity() * 8
             + self.touched.capacity() * 4
     }
-
-    /// Gives back memory above `keep` bytes of entries.
-    pub fn shrink_to(&mut self, keep: usize) {
-        self.entries.shrink_to(keep / std::mem::size_of::<(Column, f32)>());
-        self.touched.shrink_to(1024);
-    }
 }
