@@ -7,8 +7,11 @@
 #
 # Usage: benches/peer/run.sh [--pm4py] [--pm4py-bpic2012] [--timeout S] [--runs N] [PAIR ...]
 #   PAIR: running-example receipt receipt-imf20 helpdesk a12 (= a12f0n00 a12f0n10 a12f0n50) bpic2012
+#         permit (BPI Challenge 2020 travel permits, IMf 0.2) permit-long and permit-long2 (the
+#         permit net with long noisy traces made by long_log.py: 50 traces of 100-1,000 events at
+#         10 % noise, seed 1; 40 of 300-1,000 at 20 %, seed 2; kept in $CARGO_TARGET_DIR/bench-data)
 #         (default: all of them)
-#   --pm4py           also run PM4Py (venv of setup-pm4py.sh; made if missing), never on bpic2012 ...
+#   --pm4py           also run PM4Py (venv of setup-pm4py.sh; made if missing), never on bpic2012 and permit* ...
 #   --pm4py-bpic2012  ... unless this is given too (PM4Py did not finish it in 23 minutes)
 #   --timeout S       time limit of each tool run, in seconds (default 300); past it: "timeout"
 #   --runs N          runs per tool and pair; wall time is the median, RSS the largest (default 1)
@@ -40,7 +43,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#pairs[@]} -gt 0 ] || pairs=(running-example receipt receipt-imf20 helpdesk a12f0n00 a12f0n10 a12f0n50 bpic2012)
+[ ${#pairs[@]} -gt 0 ] || pairs=(running-example receipt receipt-imf20 helpdesk a12f0n00 a12f0n10 a12f0n50 bpic2012 permit permit-long permit-long2)
+data="$CARGO_TARGET_DIR/bench-data"
 
 # log net reference reference-column reference-name, per pair.
 pair_files() {
@@ -51,6 +55,10 @@ pair_files() {
     helpdesk) echo "helpdesk/helpdesk.xes.gz helpdesk/helpdesk_imf20.pnml helpdesk/pm4py_per_trace.csv" ;;
     a12f0n00 | a12f0n10 | a12f0n50) echo "a12/$1.xes.gz a12/a12.pnml a12/$1/pm4py_per_trace.csv" ;;
     bpic2012) echo "bpic2012/bpic2012.xes.gz bpic2012/bpic2012_imf20.pnml bpic2012/process_mining_per_trace.csv" ;;
+    permit) echo "permit-imf20/permit_1t_per_variant.xes.gz permit-imf20/permit_imf20.pnml permit-imf20/process_mining_per_trace.csv" ;;
+    # Made logs (no stored reference: the crate's costs in the same run are the check).
+    permit-long) echo "@permit-long.xes.gz permit-imf20/permit_imf20.pnml -" ;;
+    permit-long2) echo "@permit-long2.xes.gz permit-imf20/permit_imf20.pnml -" ;;
     *) return 1 ;;
   esac
 }
@@ -127,11 +135,30 @@ notes="$out/notes.md"
 : >"$notes"
 overall=0
 
+# make_long PAIR: the long-trace log of a made pair, generated once into $data.
+make_long() {
+  local args
+  case "$1" in
+    permit-long) args="--traces 50 --min-len 100 --max-len 1000 --noise 0.1 --seed 1" ;;
+    permit-long2) args="--traces 40 --min-len 300 --max-len 1000 --noise 0.2 --seed 2" ;;
+  esac
+  mkdir -p "$data"
+  # shellcheck disable=SC2086
+  [ -s "$data/$1.xes.gz" ] || python3 "$here/long_log.py" "$ref/permit-imf20/permit_imf20.pnml" "$data/$1.xes.gz" $args >&2
+}
+
 for p in "${pairs[@]}"; do
   read -r log net refcsv <<<"$(pair_files "$p")"
-  log="$ref/$log" net="$ref/$net" refcsv="$ref/$refcsv"
+  if [ "${log#@}" != "$log" ]; then
+    make_long "$p"
+    log="$data/${log#@}"
+  else
+    log="$ref/$log"
+  fi
+  net="$ref/$net"
+  if [ "$refcsv" = - ]; then refcsv=""; else refcsv="$ref/$refcsv"; fi
   refname="PM4Py ref"
-  [ "$p" = bpic2012 ] && refname="crate ref"
+  case "$p" in bpic2012 | permit) refname="crate ref" ;; esac
   echo "== $p" >&2
 
   measure "$p.flowaudit" "$fa" check --process "$net" --log "$log" --per-trace "$out/$p.flowaudit.csv" --format json
@@ -147,7 +174,7 @@ for p in "${pairs[@]}"; do
   pm_states=$(json "$out/$p.crate.out" states)
 
   py_cell="not run" py_ratio="n/a"
-  if [ "$pm4py" = 1 ] && { [ "$p" != bpic2012 ] || [ "$pm4py_bpic" = 1 ]; }; then
+  if [ "$pm4py" = 1 ] && { case "$p" in bpic2012 | permit*) false ;; esac || [ "$pm4py_bpic" = 1 ]; }; then
     measure "$p.pm4py" "$venv/bin/python" "$here/pm4py_align.py" "$log" "$net" "$out/$p.pm4py.csv"
     if [ "$status" = ok ]; then
       py_cell="$(secs "$wall") (align $(secs "$(json "$out/$p.pm4py.out" align_s)"))"
@@ -165,8 +192,10 @@ for p in "${pairs[@]}"; do
       a=$(python3 "$here/compare.py" "$out/$p.flowaudit.csv" "$out/$p.crate.csv" 2>>"$notes") || overall=1
       agree="vs crate $a"
     fi
-    a=$(python3 "$here/compare.py" "$out/$p.flowaudit.csv" "$refcsv" --other-col alignment_deviations 2>>"$notes") || overall=1
-    agree="${agree:+$agree; }vs $refname $a"
+    if [ -n "$refcsv" ]; then
+      a=$(python3 "$here/compare.py" "$out/$p.flowaudit.csv" "$refcsv" --other-col alignment_deviations 2>>"$notes") || overall=1
+      agree="${agree:+$agree; }vs $refname $a"
+    fi
   else
     agree="n/a (flowaudit $fa_status)"
   fi
@@ -176,11 +205,11 @@ for p in "${pairs[@]}"; do
   [ -s "$out/$p.pm4py.time" ] && cpu_note="$cpu_note, PM4Py $(cpu "$p.pm4py")"
   echo "$cpu_note" >>"$notes"
   # The peers against the reference too, for the notes.
-  if [ "$pm_status" = ok ]; then
+  if [ "$pm_status" = ok ] && [ -n "$refcsv" ]; then
     a=$(python3 "$here/compare.py" "$out/$p.crate.csv" "$refcsv" --other-col alignment_deviations 2>>"$notes") || true
     echo "- $p: crate vs $refname $a; crate settled ${pm_states:-?} states, ${pm_failed:-?} variants failed" >>"$notes"
   fi
-  if [ -s "$out/$p.pm4py.csv" ]; then
+  if [ -s "$out/$p.pm4py.csv" ] && [ -n "$refcsv" ]; then
     a=$(python3 "$here/compare.py" "$out/$p.pm4py.csv" "$refcsv" --other-col alignment_deviations 2>>"$notes") || true
     echo "- $p: PM4Py (this run) vs $refname $a" >>"$notes"
   fi

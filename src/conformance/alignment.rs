@@ -161,26 +161,17 @@ pub struct Aligner<'n> {
 
 /// A search node: a state (its marking is `markings.get(id)`), how it was reached and its
 /// cost so far (`g`) and bound on the cost to come (`h`).
-#[expect(clippy::struct_excessive_bools, reason = "independent facts of a node, each read on its own")]
 struct Node {
     mhash: u64,
     pos: u32,
-    g: u64,
-    h: u64,
+    g: u32,
+    h: u32,
     parent: u32,
-    mv: Option<Move>,
-    /// The optimum is the parent's minus this move (so it can be rebuilt without solving).
-    inherited: bool,
-    /// Expanded already.
-    closed: bool,
-    /// Expanded without its deviation children, which wait for the queue to reach f + 1.
-    deferred: bool,
-    /// Reached by a log move: its children are synchronous and log moves only (see
-    /// [`Aligner::children`]), so it is a state of its own beside the same marking and position
-    /// reached otherwise.
-    after_log: bool,
+    step: Step,
+    /// [`Flags`]: inherited, closed, deferred, after a log move.
+    flags: Flags,
     /// Its optimal solution in [`Search::solutions`], when stored (see [`Search::view`]).
-    solution: Option<Stored>,
+    solution: Stored,
     /// Inheriting nodes from it up to the nearest stored solution (0 when it stores one).
     depth: u8,
 }
@@ -201,6 +192,8 @@ struct Search {
     scratch: Vec<(Column, f64)>,
     /// Columns of the moves walked back to a stored solution.
     walk: Vec<Column>,
+    /// Nodes made that inherit their parent's solution, so far.
+    heirs: u64,
 }
 
 /// The linear hash of a multiset of places given as `(place, tokens)`: the wrapping sum of each
@@ -219,6 +212,91 @@ fn state_hash(mhash: u64, pos: u32, after_log: bool) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+/// A node's yes-or-no facts, one bit each.
+#[derive(Clone, Copy, Default)]
+struct Flags(u8);
+
+impl Flags {
+    /// Its optimum is the parent's minus its move (so it can be rebuilt without solving).
+    const INHERITED: u8 = 1;
+    /// Expanded already.
+    const CLOSED: u8 = 2;
+    /// Expanded without its deviation children, which wait for the queue to reach f + 1.
+    const DEFERRED: u8 = 4;
+    /// Reached by a log move: its children are synchronous and log moves only (see
+    /// [`Aligner::children`]), so it is a state of its own beside the same marking and position
+    /// reached otherwise.
+    const AFTER_LOG: u8 = 8;
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+
+    fn with(self, bit: u8, on: bool) -> Flags {
+        if on { Flags(self.0 | bit) } else { Flags(self.0 & !bit) }
+    }
+
+    fn set(&mut self, bit: u8) {
+        self.0 |= bit;
+    }
+
+    fn clear(&mut self, bit: u8) {
+        self.0 &= !bit;
+    }
+}
+
+/// A node's solution when none is stored.
+const NO_SOLUTION: Stored = (u32::MAX, u32::MAX);
+
+impl Node {
+    /// Its stored solution, if any.
+    fn stored(&self) -> Option<Stored> {
+        (self.solution != NO_SOLUTION).then_some(self.solution)
+    }
+
+    /// Its estimate: cost so far plus bound.
+    fn f(&self) -> u64 {
+        u64::from(self.g) + u64::from(self.h)
+    }
+}
+
+/// A cost or bound as a node stores it (saturating: no real cost comes near).
+fn narrow(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+/// How a node was reached, in 4 bytes: the move's kind in the top two bits and its transition
+/// below; the event of a synchronous or log move is the one at the parent's position.
+#[derive(Clone, Copy)]
+struct Step(u32);
+
+impl Step {
+    /// The first node's: no move.
+    const START: Step = Step(0);
+    const TRANSITION: u32 = (1 << 30) - 1;
+
+    fn of(mv: Move) -> Step {
+        match mv {
+            Move::Sync(_, t) => Step(1 << 30 | (t.0 & Self::TRANSITION)),
+            Move::Model(t) => Step(2 << 30 | (t.0 & Self::TRANSITION)),
+            Move::Log(_) => Step(3 << 30),
+        }
+    }
+}
+
+/// The move that reached node `id`, `None` for the first node.
+fn move_of(nodes: &[Node], id: u32) -> Option<Move> {
+    let node = &nodes[id as usize];
+    let t = TransitionIdx(node.step.0 & Step::TRANSITION);
+    let event = || nodes[node.parent as usize].pos as usize;
+    match node.step.0 >> 30 {
+        0 => None,
+        1 => Some(Move::Sync(event(), t)),
+        2 => Some(Move::Model(t)),
+        _ => Some(Move::Log(event())),
+    }
 }
 
 /// A child about to be offered to the search.
@@ -252,12 +330,9 @@ impl Search {
             g: 0,
             h: 0,
             parent: u32::MAX,
-            mv: None,
-            inherited: false,
-            closed: false,
-            deferred: false,
-            after_log: false,
-            solution: None,
+            step: Step::START,
+            flags: Flags::default(),
+            solution: NO_SOLUTION,
             depth: 0,
         });
     }
@@ -273,45 +348,48 @@ impl Search {
     fn offer(&mut self, c: &Child) -> Option<u32> {
         let after_log = matches!(c.mv, Move::Log(_));
         // The same state reached otherwise, no dearer, can do everything this one can.
-        if after_log && self.find(c.mhash, c.pos, false).is_some_and(|free| self.nodes[free as usize].g <= c.g) {
+        if after_log
+            && self.find(c.mhash, c.pos, false).is_some_and(|free| u64::from(self.nodes[free as usize].g) <= c.g)
+        {
             return None;
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         let Search { nodes, markings, table, encoded, .. } = self;
         let same = |&i: &u32| {
             let n = &nodes[i as usize];
-            n.mhash == c.mhash && n.pos == c.pos && n.after_log == after_log && markings.get(i) == encoded.as_slice()
+            n.mhash == c.mhash
+                && n.pos == c.pos
+                && n.flags.has(Flags::AFTER_LOG) == after_log
+                && markings.get(i) == encoded.as_slice()
         };
         let h = state_hash(c.mhash, c.pos, after_log);
         let mut bound = c.h;
         match table.find_mut(h, same) {
-            Some(known) if nodes[*known as usize].g <= c.g => return None,
+            Some(known) if u64::from(nodes[*known as usize].g) <= c.g => return None,
             Some(known) => {
                 // A cheaper way to a known state: its bound is a property of the state.
-                bound = bound.max(nodes[*known as usize].h);
+                bound = bound.max(u64::from(nodes[*known as usize].h));
                 *known = id;
             }
             None => {
                 table.insert_unique(h, id, |&i| {
                     let n: &Node = &nodes[i as usize];
-                    state_hash(n.mhash, n.pos, n.after_log)
+                    state_hash(n.mhash, n.pos, n.flags.has(Flags::AFTER_LOG))
                 });
             }
         }
         let inherited = c.inherited && bound == c.h;
+        self.heirs += u64::from(inherited);
         markings.push(encoded);
         nodes.push(Node {
             mhash: c.mhash,
             pos: c.pos,
-            g: c.g,
-            h: bound,
+            g: narrow(c.g),
+            h: narrow(bound),
             parent: c.parent,
-            mv: Some(c.mv),
-            inherited,
-            closed: false,
-            deferred: false,
-            after_log,
-            solution: None,
+            step: Step::of(c.mv),
+            flags: Flags::default().with(Flags::INHERITED, inherited).with(Flags::AFTER_LOG, after_log),
+            solution: NO_SOLUTION,
             depth: if inherited { c.depth } else { 0 },
         });
         Some(id)
@@ -324,7 +402,7 @@ impl Search {
             let n = &self.nodes[i as usize];
             n.mhash == mhash
                 && n.pos == pos
-                && n.after_log == after_log
+                && n.flags.has(Flags::AFTER_LOG) == after_log
                 && self.markings.get(i) == self.encoded.as_slice()
         };
         self.table.find(state_hash(mhash, pos, after_log), same).copied()
@@ -333,7 +411,7 @@ impl Search {
     /// Whether node `id` is still the best for its state (not superseded since it was queued).
     fn current(&self, id: u32) -> bool {
         let n = &self.nodes[id as usize];
-        self.table.find(state_hash(n.mhash, n.pos, n.after_log), |&i| i == id).is_some()
+        self.table.find(state_hash(n.mhash, n.pos, n.flags.has(Flags::AFTER_LOG)), |&i| i == id).is_some()
     }
 
     /// Bytes its buffers hold (capacity).
@@ -349,8 +427,22 @@ impl Search {
     fn keep(&mut self, id: u32, solution: impl IntoIterator<Item = (Column, f64)>) {
         let stored = self.solutions.store(solution);
         let node = &mut self.nodes[id as usize];
-        node.solution = Some(stored);
+        node.solution = stored;
         node.depth = 0;
+    }
+
+    /// Drops node `id`'s stored solution when it is the last one stored: once no child
+    /// inherits it (their bounds were all computed otherwise), nothing reads it again (a
+    /// deferred expansion makes only deviation children, which inherit nothing from a
+    /// solution of cost 0).
+    fn forget_solution(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
+        if let Some((start, end)) = node.stored()
+            && end as usize == self.solutions.len()
+        {
+            self.solutions.truncate(start);
+            node.solution = NO_SOLUTION;
+        }
     }
 
     /// Makes node `id`'s optimal solution the view of [`Search::solutions`]: its stored one, or
@@ -362,11 +454,11 @@ impl Search {
         let mut n = id;
         loop {
             let node = &nodes[n as usize];
-            if let Some(stored) = node.solution {
+            if let Some(stored) = node.stored() {
                 solutions.view(stored, walk);
                 break;
             }
-            let (true, Some(mv)) = (node.inherited, node.mv) else {
+            let (true, Some(mv)) = (node.flags.has(Flags::INHERITED), move_of(nodes, n)) else {
                 solutions.view_none();
                 break;
             };
@@ -374,8 +466,8 @@ impl Search {
             n = node.parent;
         }
         let node = &mut nodes[id as usize];
-        if node.solution.is_none() && node.depth >= Solutions::CHAIN {
-            node.solution = Some(solutions.store_view());
+        if node.stored().is_none() && node.depth >= Solutions::CHAIN {
+            node.solution = solutions.store_view();
             node.depth = 0;
         }
     }
@@ -505,7 +597,7 @@ enum Settled {
 /// Queues node `id` at its estimate (the queue takes the least estimate, then the furthest
 /// along the trace, then the newest).
 fn enqueue(queue: &mut Queue, n: &Node, id: u32) {
-    queue.push(n.g + n.h, n.pos, id);
+    queue.push(n.f(), n.pos, id);
 }
 
 /// Which end of the trace the search starts from.
@@ -648,10 +740,10 @@ impl<'n> Aligner<'n> {
     /// rebuilt from its parent's when inherited, otherwise solved (warm-started).
     fn settle(search: &mut Search, id: u32, bounds: &mut Bounds<'_, '_>, here: &[u32]) -> Settled {
         let node = &search.nodes[id as usize];
-        if node.solution.is_some() {
+        if node.stored().is_some() {
             return Settled::Expand;
         }
-        if node.inherited {
+        if node.flags.has(Flags::INHERITED) {
             return Settled::Expand;
         }
         let mut solution = std::mem::take(&mut search.scratch);
@@ -663,11 +755,11 @@ impl<'n> Aligner<'n> {
         search.scratch = solution;
         let node = &mut search.nodes[id as usize];
         let Some(bound) = bound else {
-            node.closed = true;
+            node.flags.set(Flags::CLOSED);
             return Settled::Pruned;
         };
-        if bound > node.h {
-            node.h = bound;
+        if bound > u64::from(node.h) {
+            node.h = narrow(bound);
             return Settled::Requeue;
         }
         Settled::Expand
@@ -703,12 +795,12 @@ impl<'n> Aligner<'n> {
                 if let Some(b) = bounds.as_ref() {
                     let order = self.order_bound(search, nid, &scratch.marking, trace, &b.order);
                     let node = &mut search.nodes[nid as usize];
-                    node.h = node.h.max(order);
+                    node.h = node.h.max(narrow(order));
                 }
                 // A child not inheriting its parent's optimum gets the dual bound of the basis at
                 // hand (mostly its parent's), which is exact whenever that basis stays optimal.
                 if let Some(b) = bounds.as_mut()
-                    && !search.nodes[nid as usize].inherited
+                    && !search.nodes[nid as usize].flags.has(Flags::INHERITED)
                 {
                     let (equation, left) = b.at(p_pos);
                     let v = *value.get_or_insert_with(|| {
@@ -716,9 +808,9 @@ impl<'n> Aligner<'n> {
                     });
                     let dual = equation.step_bound(v, self.column(mv, trace));
                     let node = &mut search.nodes[nid as usize];
-                    node.h = node.h.max(dual);
+                    node.h = node.h.max(narrow(dual));
                 }
-                if search.nodes[nid as usize].inherited {
+                if search.nodes[nid as usize].flags.has(Flags::INHERITED) {
                     enqueue(queue, &search.nodes[nid as usize], nid);
                 } else {
                     scratch.later.push(nid);
@@ -732,7 +824,7 @@ impl<'n> Aligner<'n> {
         // come first; the search skips the other interleavings. A state reached by a log move had
         // no eager transition enabled (it would have been the only move), so the two reductions
         // agree: the swapped alignment still fires every eager transition as soon as enabled.
-        let after_log = matches!(search.nodes[id as usize].mv, Some(Move::Log(_)));
+        let after_log = search.nodes[id as usize].flags.has(Flags::AFTER_LOG);
         // An enabled eager transition is the state's only move (see `Aligner::eager`).
         let eager = if kinds.free && !after_log { self.eager.iter().copied().find(|&t| enabled(t)) } else { None };
         if let Some(t) = eager {
@@ -837,8 +929,8 @@ impl<'n> Aligner<'n> {
         let child = Child {
             mhash,
             pos,
-            g: parent.g + cost,
-            h: parent.h.saturating_sub(cost),
+            g: u64::from(parent.g) + cost,
+            h: u64::from(parent.h).saturating_sub(cost),
             parent: id,
             mv,
             inherited,
@@ -909,7 +1001,7 @@ impl<'n> Aligner<'n> {
         search.reset(&net.initial.0, self.initial_hash, self.equation.columns());
         queue.clear();
         if let Some(b) = &bounds {
-            search.nodes[0].h = self.order_bound(search, 0, &net.initial.0, trace, &b.order);
+            search.nodes[0].h = narrow(self.order_bound(search, 0, &net.initial.0, trace, &b.order));
         }
         enqueue(queue, &search.nodes[0], 0);
         let started = Instant::now();
@@ -920,8 +1012,12 @@ impl<'n> Aligner<'n> {
         scratch.generation = 0;
         while let Some((f, id)) = queue.pop() {
             let node = &search.nodes[id as usize];
-            if node.closed && node.deferred && f == node.g + node.h + 1 && search.current(id) {
-                search.nodes[id as usize].deferred = false;
+            if node.flags.has(Flags::CLOSED)
+                && node.flags.has(Flags::DEFERRED)
+                && f == node.f() + 1
+                && search.current(id)
+            {
+                search.nodes[id as usize].flags.clear(Flags::DEFERRED);
                 search.marking(id, here);
                 if bounds.is_some() {
                     search.view(id, |mv| self.column(mv, trace));
@@ -930,11 +1026,11 @@ impl<'n> Aligner<'n> {
                 self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
                 continue;
             }
-            if node.closed || node.g + node.h != f || !search.current(id) {
+            if node.flags.has(Flags::CLOSED) || node.f() != f || !search.current(id) {
                 continue;
             }
             search.marking(id, here);
-            let (pos, g) = (node.pos, node.g);
+            let (pos, g) = (node.pos, u64::from(node.g));
             let p = pos as usize;
             if let Some(bounds) = &mut bounds {
                 match Self::settle(search, id, bounds, here) {
@@ -946,15 +1042,15 @@ impl<'n> Aligner<'n> {
                     }
                 }
             }
-            search.nodes[id as usize].closed = true;
+            search.nodes[id as usize].flags.set(Flags::CLOSED);
             expanded += 1;
-            scratch.levels.count(search.nodes[id as usize].g + search.nodes[id as usize].h);
+            scratch.levels.count(search.nodes[id as usize].f());
             if let Some(e) = self.over_budget(expanded, started, search, queue) {
                 return Err(e);
             }
             if p == n && *here == net.final_marking.0 {
                 let mut a = unwind(net, &search.nodes, id, g, expanded);
-                a.bound = u32::try_from(search.nodes[0].h).unwrap_or(u32::MAX);
+                a.bound = search.nodes[0].h;
                 a.below = scratch.levels.below(g);
                 return Ok(a);
             }
@@ -965,10 +1061,14 @@ impl<'n> Aligner<'n> {
             // at least f + 1, so those children are made only if the search gets that far.
             let defer = search.nodes[id as usize].h == 0;
             let kinds = Kinds { free: true, deviations: !defer };
+            let heirs = search.heirs;
             let eager = self.children(search, queue, scratch, here, id, trace, &mut bounds, kinds);
+            if search.heirs == heirs {
+                search.forget_solution(id);
+            }
             if defer && !eager {
                 let node = &mut search.nodes[id as usize];
-                node.deferred = true;
+                node.flags.set(Flags::DEFERRED);
                 queue.push(f + 1, node.pos, id);
             }
         }
@@ -991,7 +1091,7 @@ fn forward(mut a: Alignment, len: usize) -> Alignment {
 /// The moves from the start to node `id`, following parent links.
 fn unwind(net: &PetriNet, nodes: &[Node], mut id: u32, cost: u64, states: u64) -> Alignment {
     let mut moves = Vec::new();
-    while let Some(mv) = nodes[id as usize].mv {
+    while let Some(mv) = move_of(nodes, id) {
         moves.push(mv);
         id = nodes[id as usize].parent;
     }

@@ -89,6 +89,11 @@ impl Solutions {
         (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(self.entries.len()).unwrap_or(u32::MAX))
     }
 
+    /// Forgets the entries from `start` on (the solutions stored last).
+    pub fn truncate(&mut self, start: u32) {
+        self.entries.truncate(start as usize);
+    }
+
     /// Entries stored.
     pub fn len(&self) -> usize {
         self.entries.len()
