@@ -153,6 +153,8 @@ pub struct Aligner<'n> {
     delta: Vec<u64>,
     /// The initial marking's hash.
     initial_hash: u64,
+    /// Each transition's output places, ascending.
+    outputs: Vec<Vec<u32>>,
     /// The net's marking equation, restricted to each trace's labels per search.
     equation: MarkingEquation,
     /// Which labels can directly follow which: a bound on out-of-order neighbours.
@@ -687,6 +689,16 @@ impl<'n> Aligner<'n> {
             })
             .map(|(i, _)| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
+        let outputs = net
+            .transitions
+            .iter()
+            .map(|t| {
+                let mut o: Vec<u32> = t.outputs.iter().map(|&(p, _)| p.0).collect();
+                o.sort_unstable();
+                o.dedup();
+                o
+            })
+            .collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
         let succession = Succession::new(net, &label_of, labels.len(), &zobrist);
         Aligner {
@@ -704,6 +716,7 @@ impl<'n> Aligner<'n> {
             eager,
             delta,
             initial_hash,
+            outputs,
             equation,
             succession,
         }
@@ -912,11 +925,7 @@ impl<'n> Aligner<'n> {
             }
             mhash = mhash.wrapping_add(self.delta[t.0 as usize]);
             let Search { candidates, encoded, .. } = &mut *search;
-            candidates.clear();
-            candidates.extend_from_slice(marked);
-            candidates.extend(tr.outputs.iter().map(|&(p, _)| p.0));
-            candidates.sort_unstable();
-            candidates.dedup();
+            merge(marked, &self.outputs[t.0 as usize], candidates);
             encode_places(scratch, candidates.iter().map(|&p| p as usize), encoded);
         } else {
             let Search { markings, encoded, .. } = &mut *search;
@@ -1074,6 +1083,20 @@ impl<'n> Aligner<'n> {
         }
         Err(AlignError::Unreachable)
     }
+}
+
+/// The ascending union of two ascending lists, into `out`: O(a + b).
+fn merge(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
 }
 
 /// A backward search's alignment of a trace of `len` events, read forward.

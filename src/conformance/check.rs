@@ -15,9 +15,10 @@ use rayon::prelude::*;
 /// Fewer variants than this are aligned on the calling thread.
 const SEQUENTIAL_BELOW: usize = 32;
 
-use crate::conformance::alignment::{AlignError, Aligner, Workspace};
+use crate::conformance::alignment::{AlignError, Aligner, Alignment, Direction, Workspace};
 use crate::conformance::allow::Allowed;
 use crate::conformance::deviation::{DeviationPattern, Marked, deviations, patterns};
+use crate::conformance::direction;
 use crate::conformance::fitness::{Summary, TraceResult, summarise};
 use crate::conformance::token_replay::{self, Replay, TokenReplaySummary, TokenReplayer};
 use crate::log::event_log::{CaseIdx, EventLog};
@@ -140,6 +141,10 @@ fn for_each_variant<T: Sync, R: Send>(items: &[T], work: impl Fn(&mut Workspace,
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// A variant to align: its trace as label indices, and its alignment when the choice of
+/// direction found it already.
+type Item<'a> = (&'a crate::log::variants::Variant, &'a [Option<usize>], Option<Alignment>);
+
 /// Aligns and replays every variant of `log` with `net`. `label_of` gives, for each activity of
 /// the log (by its `Sym` index), the net label it stands for, or `None` when it maps to none (its
 /// events are then always unexpected, and skipped by token replay).
@@ -154,8 +159,6 @@ pub fn check(
     options: &CheckOptions<'_>,
 ) -> Result<CheckResult, AlignError> {
     let mut aligner = Aligner::new(net, options.budget);
-    aligner.time_limit = options.time_limit;
-    aligner.memory_limit = options.memory_limit;
     let empty_cost = aligner.align(&[])?.cost;
     let replayer = TokenReplayer::new(net);
     let align_idx: Vec<Option<usize>> = label_of.iter().map(|l| l.as_deref().and_then(|l| aligner.label(l))).collect();
@@ -164,11 +167,25 @@ pub fn check(
     let no_allow = Allowed::default();
     let allowed = options.allowed.unwrap_or(&no_allow);
     let variants = Variants::of(log);
+    let traces: Vec<Vec<Option<usize>>> =
+        variants.list.iter().map(|v| log.trace(v.example).iter().map(|&a| align_idx[a.index()]).collect()).collect();
+    let choice = direction::choose(net, &traces, options.memory_limit);
+    if choice.direction == Direction::Forward {
+        aligner = Aligner::with_direction(net, options.budget, Direction::Forward);
+    }
+    let mut known: Vec<Option<Alignment>> = vec![None; traces.len()];
+    for (i, a) in choice.aligned {
+        known[i] = Some(a);
+    }
+    aligner.time_limit = options.time_limit;
+    aligner.memory_limit = options.memory_limit;
+    let aligner = &aligner;
     options.progress.start(variants.list.len() as u64);
-    let one = |workspace: &mut Workspace, v: &crate::log::variants::Variant| {
+    let items: Vec<Item<'_>> =
+        variants.list.iter().zip(&traces).zip(known).map(|((v, t), known)| (v, &t[..], known)).collect();
+    let one = |workspace: &mut Workspace, (v, trace, known): &Item<'_>| {
         let events = log.trace(v.example);
-        let trace: Vec<Option<usize>> = events.iter().map(|&a| align_idx[a.index()]).collect();
-        let alignment = aligner.align_in(workspace, &trace).ok();
+        let alignment = known.clone().or_else(|| aligner.align_in(workspace, trace).ok());
         let devs = alignment.as_ref().map_or_else(Vec::new, |a| {
             deviations(
                 net,
@@ -183,7 +200,7 @@ pub fn check(
         options.progress.advance(1);
         (TraceResult { alignment, len: trace.len(), tickets: u64::from(v.count) }, devs, replay)
     };
-    let per = for_each_variant(&variants.list, one);
+    let per = for_each_variant(&items, one);
     let mut per_variant = Vec::with_capacity(per.len());
     let mut devs = Vec::with_capacity(per.len());
     let mut replays = Vec::with_capacity(per.len());

@@ -6,6 +6,7 @@ pub mod alignment;
 pub mod allow;
 pub mod check;
 pub mod deviation;
+pub mod direction;
 pub mod fitness;
 pub mod handoff;
 pub mod loopback;

@@ -190,8 +190,8 @@ fn loops_lists_the_worst_tickets_steps_and_pairs() {
     let tickets = v["tickets"].as_array().unwrap();
     let undesigned: Vec<u64> = tickets.iter().map(|t| t["undesigned_loopbacks"].as_u64().unwrap()).collect();
     assert!(undesigned.windows(2).all(|w| w[0] >= w[1]), "{undesigned:?}");
-    assert_eq!(v["steps"][0]["id"], "diagnose");
-    assert_eq!(v["steps"][0]["step"], "Diagnose and write solution", "--lang en names steps in English");
+    assert_eq!(v["steps"][0]["id"], "soothe-record");
+    assert_eq!(v["steps"][0]["step"], "Soothe customer and record complaint", "--lang en names steps in English");
     let pnml = Flowaudit::new(["loops", "--log", SAMPLE, "--process", "tests/fixtures/nets/receipt_imf20.pnml"]).run();
     assert_eq!(pnml.code, 2);
     assert!(pnml.stderr.contains("needs a process file"), "{}", pnml.stderr);

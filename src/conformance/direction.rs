@@ -1,0 +1,104 @@
+//! Which end of the traces the alignment search starts from, chosen per net on a sample.
+//!
+//! Owns [`choose`]. Both directions give the same optimal costs; the work differs by net. On
+//! `BPIC 2012` a backward search settles 1.55 M states against 7.6 M forward (its tickets go wrong
+//! near their end); on the travel-permit net of BPI Challenge 2020 (inductive miner infrequent, 144 transitions)
+//! forward settles 2.9 M against 4.8 M backward, and 15.0 M against 19.5 M on its long-trace
+//! log. So before a log is aligned, a sample of its variants is aligned both ways, each search
+//! capped, and the direction that settled fewer states is used for the whole log (backward unless
+//! forward settled at most [`FORWARD_SHARE`] of backward's and backward's probes settled at least
+//! [`MIN_WORK`] states: below that the log is cheap either way, and the bundled processes' months,
+//! whose sample settles about a thousand states, keep the alignments they always had). Both
+//! directions find optimal alignments; where several are optimal, which one is reported can
+//! depend on the direction, so on a heavy log it can depend on the log as a whole. The sample's alignments in the
+//! chosen direction are kept, so only the other direction's probes are extra work: at most
+//! `SAMPLE x PROBE_STATES` states, on every core. Deterministic (state counts do not depend on
+//! timing).
+
+use rayon::prelude::*;
+
+use crate::conformance::alignment::{AlignError, Aligner, Alignment, Direction, Workspace};
+use crate::net::petri::PetriNet;
+
+/// Variants aligned both ways.
+pub const SAMPLE: usize = 24;
+/// Most states one probe may settle; a probe past it counts as this many.
+pub const PROBE_STATES: u64 = 50_000;
+/// Forward is chosen when it settles at most this share of backward's states.
+pub const FORWARD_SHARE: f64 = 0.9;
+/// Backward's sample must settle at least this many states for forward to be chosen.
+pub const MIN_WORK: u64 = 10_000;
+/// Below this many variants the default (backward) is kept without probing: the whole log is
+/// cheap.
+pub const PROBE_FROM: usize = 2 * SAMPLE;
+
+/// The direction chosen and the sample's alignments found in it.
+#[derive(Debug)]
+pub struct Choice {
+    /// Which end to search from.
+    pub direction: Direction,
+    /// Alignments of sampled traces in that direction: `(index in traces, alignment)`.
+    pub aligned: Vec<(usize, Alignment)>,
+}
+
+/// The direction for aligning `traces` (label indices) with `net`, from a sample of them spread
+/// evenly over the list; `memory_limit` bounds each probe as it bounds the real searches.
+pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], memory_limit: Option<u64>) -> Choice {
+    if traces.len() < PROBE_FROM {
+        return Choice { direction: Direction::Backward, aligned: Vec::new() };
+    }
+    let sample: Vec<usize> = (0..SAMPLE).map(|i| i * traces.len() / SAMPLE).collect();
+    let probe = |direction: Direction| -> Vec<Result<Alignment, AlignError>> {
+        let mut aligner = Aligner::with_direction(net, PROBE_STATES, direction);
+        aligner.memory_limit = memory_limit;
+        let aligner = &aligner;
+        sample.par_iter().map_init(Workspace::default, |w, &i| aligner.align_in(w, &traces[i])).collect()
+    };
+    let settled = |found: &[Result<Alignment, AlignError>]| -> u64 {
+        found
+            .iter()
+            .map(|r| match r {
+                Ok(a) => a.states,
+                Err(AlignError::Unreachable) => 0,
+                Err(_) => PROBE_STATES,
+            })
+            .sum()
+    };
+    let (backward, forward) = (probe(Direction::Backward), probe(Direction::Forward));
+    #[expect(clippy::cast_precision_loss, reason = "a ratio of state counts")]
+    let forward_wins =
+        settled(&backward) >= MIN_WORK && (settled(&forward) as f64) <= FORWARD_SHARE * settled(&backward) as f64;
+    let (direction, found) = if forward_wins { (Direction::Forward, forward) } else { (Direction::Backward, backward) };
+    let aligned = sample.into_iter().zip(found).filter_map(|(i, r)| r.ok().map(|a| (i, a))).collect();
+    Choice { direction, aligned }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Direction, PROBE_FROM, SAMPLE, choose};
+    use crate::conformance::alignment::Aligner;
+    use crate::net::petri::tests_support::abc;
+
+    /// A cheap log keeps the default, and the sample's alignments are the ones the default
+    /// search finds; a log below the probing size is not probed at all.
+    #[test]
+    fn cheap_logs_keep_the_backward_search_and_reuse_the_sample() {
+        let net = abc();
+        let aligner = Aligner::new(&net, 1_000);
+        let words = ["a,b,c", "a,c", "b", "c,b,a", "a,a,b,c", "x,a,b"];
+        let traces: Vec<Vec<Option<usize>>> = (0..PROBE_FROM)
+            .map(|i| {
+                let mut t: Vec<Option<usize>> = words[i % words.len()].split(',').map(|x| aligner.label(x)).collect();
+                t.extend(std::iter::repeat_n(aligner.label("c"), i / words.len()));
+                t
+            })
+            .collect();
+        let choice = choose(&net, &traces, None);
+        assert_eq!(choice.direction, Direction::Backward);
+        assert_eq!(choice.aligned.len(), SAMPLE);
+        for (i, a) in &choice.aligned {
+            assert_eq!(a, &aligner.align(&traces[*i]).unwrap());
+        }
+        assert!(choose(&net, &traces[..PROBE_FROM - 1], None).aligned.is_empty());
+    }
+}
