@@ -933,7 +933,7 @@ impl<'n> Aligner<'n> {
             encoded.extend_from_slice(markings.get(id));
         }
         // The view is the parent's solution (see `Aligner::children`).
-        let inherited = use_bound && search.solutions.value(self.column(mv, trace)) >= 1.0 - 1e-6;
+        let inherited = use_bound && search.solutions.value(self.column(mv, trace)) >= Solutions::ONE;
         let parent = &search.nodes[id as usize];
         let child = Child {
             mhash,

@@ -27,6 +27,9 @@ pub struct Solutions {
 pub type Stored = (u32, u32);
 
 impl Solutions {
+    /// A value that lets a child inherit (1, less rounding).
+    pub const ONE: f64 = 1.0 - 1e-6;
+
     /// Longest chain of inheriting nodes between two stored solutions.
     pub const CHAIN: u8 = 32;
 
@@ -38,11 +41,13 @@ impl Solutions {
         self.view.resize(columns, 0.0);
     }
 
-    /// Stores `solution`; returns where.
+    /// Stores `solution`'s entries of at least 1 (a smaller one never lets a child inherit: a
+    /// child inherits where the value is at least 1, and inheriting only lowers values); returns
+    /// where.
     pub fn store(&mut self, solution: impl IntoIterator<Item = (Column, f64)>) -> Stored {
         let start = self.entries.len();
         #[expect(clippy::cast_possible_truncation, reason = "small counts, compared with 1 only")]
-        self.entries.extend(solution.into_iter().map(|(c, v)| (c, v as f32)));
+        self.entries.extend(solution.into_iter().filter(|&(_, v)| v >= Self::ONE).map(|(c, v)| (c, v as f32)));
         (u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(self.entries.len()).unwrap_or(u32::MAX))
     }
 
@@ -81,7 +86,7 @@ impl Solutions {
         let start = self.entries.len();
         for &j in &self.touched {
             let v = self.view[j as usize];
-            if v > 1e-9 {
+            if v >= Self::ONE {
                 #[expect(clippy::cast_possible_truncation, reason = "small counts, compared with 1 only")]
                 self.entries.push((Column(j), v as f32));
             }
