@@ -21,8 +21,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return if e.use_stderr() { Exit::InputError.into() } else { Exit::Ok.into() };
         }
     };
+    // Buffered: line-buffered stdout made one write per line (48 for a small JSON report).
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
     let result = match cli.command {
         Command::Validate(a) => validate::run(&a, &mut out),
         Command::Map(a) => map::run(&a, &mut out),
