@@ -155,6 +155,8 @@ pub struct Aligner<'n> {
     initial_hash: u64,
     /// Each transition's output places, ascending.
     outputs: Vec<Vec<u32>>,
+    /// Each transition's input and output places, without repeats.
+    touched: Vec<Vec<u32>>,
     /// The net's marking equation, restricted to each trace's labels per search.
     equation: MarkingEquation,
     /// Which labels can directly follow which: a bound on out-of-order neighbours.
@@ -301,6 +303,13 @@ fn move_of(nodes: &[Node], id: u32) -> Option<Move> {
     }
 }
 
+/// A marking as token counts, with how many places are marked.
+#[derive(Clone, Copy)]
+struct Dense<'a> {
+    tokens: &'a [u32],
+    marked: usize,
+}
+
 /// A child about to be offered to the search.
 struct Child {
     mhash: u64,
@@ -347,11 +356,13 @@ impl Search {
     /// Records the child's state unless it is known at no more cost; returns the
     /// new node.
     /// The marking's encoding is in `encoded`.
-    fn offer(&mut self, c: &Child) -> Option<u32> {
+    fn offer(&mut self, c: &Child, marking: Dense<'_>, encode: impl FnOnce(&Markings, &mut Vec<u8>)) -> Option<u32> {
         let after_log = matches!(c.mv, Move::Log(_));
         // The same state reached otherwise, no dearer, can do everything this one can.
         if after_log
-            && self.find(c.mhash, c.pos, false).is_some_and(|free| u64::from(self.nodes[free as usize].g) <= c.g)
+            && self
+                .find(marking, c.mhash, c.pos, false)
+                .is_some_and(|free| u64::from(self.nodes[free as usize].g) <= c.g)
         {
             return None;
         }
@@ -362,7 +373,7 @@ impl Search {
             n.mhash == c.mhash
                 && n.pos == c.pos
                 && n.flags.has(Flags::AFTER_LOG) == after_log
-                && markings.get(i) == encoded.as_slice()
+                && markings.equals(i, marking.tokens, marking.marked)
         };
         let h = state_hash(c.mhash, c.pos, after_log);
         let mut bound = c.h;
@@ -382,6 +393,7 @@ impl Search {
         }
         let inherited = c.inherited && bound == c.h;
         self.heirs += u64::from(inherited);
+        encode(markings, encoded);
         markings.push(encoded);
         nodes.push(Node {
             mhash: c.mhash,
@@ -397,15 +409,14 @@ impl Search {
         Some(id)
     }
 
-    /// The best node of the state with the marking in `encoded` (linear hash `mhash`), `pos`
-    /// and `after_log`.
-    fn find(&self, mhash: u64, pos: u32, after_log: bool) -> Option<u32> {
+    /// The best node of the state with `marking` (linear hash `mhash`), `pos` and `after_log`.
+    fn find(&self, marking: Dense<'_>, mhash: u64, pos: u32, after_log: bool) -> Option<u32> {
         let same = |&i: &u32| {
             let n = &self.nodes[i as usize];
             n.mhash == mhash
                 && n.pos == pos
                 && n.flags.has(Flags::AFTER_LOG) == after_log
-                && self.markings.get(i) == self.encoded.as_slice()
+                && self.markings.equals(i, marking.tokens, marking.marked)
         };
         self.table.find(state_hash(mhash, pos, after_log), same).copied()
     }
@@ -699,6 +710,16 @@ impl<'n> Aligner<'n> {
                 o
             })
             .collect();
+        let touched = net
+            .transitions
+            .iter()
+            .map(|t| {
+                let mut o: Vec<u32> = t.inputs.iter().chain(&t.outputs).map(|&(p, _)| p.0).collect();
+                o.sort_unstable();
+                o.dedup();
+                o
+            })
+            .collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
         let succession = Succession::new(net, &label_of, labels.len(), &zobrist);
         Aligner {
@@ -717,6 +738,7 @@ impl<'n> Aligner<'n> {
             delta,
             initial_hash,
             outputs,
+            touched,
             equation,
             succession,
         }
@@ -915,6 +937,7 @@ impl<'n> Aligner<'n> {
         scratch.clear();
         scratch.extend_from_slice(here);
         let mut mhash = parent.mhash;
+        let mut count = marked.len();
         if let Some(t) = t {
             let tr = self.net.transition(t);
             for &(p, w) in &tr.inputs {
@@ -923,14 +946,11 @@ impl<'n> Aligner<'n> {
             for &(p, w) in &tr.outputs {
                 scratch[p.0 as usize] += w;
             }
+            for &p in &self.touched[t.0 as usize] {
+                let p = p as usize;
+                count = count + usize::from(scratch[p] > 0) - usize::from(here[p] > 0);
+            }
             mhash = mhash.wrapping_add(self.delta[t.0 as usize]);
-            let Search { candidates, encoded, .. } = &mut *search;
-            merge(marked, &self.outputs[t.0 as usize], candidates);
-            encode_places(scratch, candidates.iter().map(|&p| p as usize), encoded);
-        } else {
-            let Search { markings, encoded, .. } = &mut *search;
-            encoded.clear();
-            encoded.extend_from_slice(markings.get(id));
         }
         // The view is the parent's solution (see `Aligner::children`).
         let inherited = use_bound && search.solutions.value(self.column(mv, trace)) >= Solutions::ONE;
@@ -945,7 +965,20 @@ impl<'n> Aligner<'n> {
             inherited,
             depth: parent.depth.saturating_add(1),
         };
-        search.offer(&child)
+        let outputs: &[u32] = t.map_or(&[], |t| &self.outputs[t.0 as usize]);
+        let mut candidates = std::mem::take(&mut search.candidates);
+        let dense = Dense { tokens: scratch, marked: count };
+        let made = search.offer(&child, dense, |markings, encoded| {
+            if t.is_some() {
+                merge(marked, outputs, &mut candidates);
+                encode_places(scratch, candidates.iter().map(|&p| p as usize), encoded);
+            } else {
+                encoded.clear();
+                encoded.extend_from_slice(markings.get(id));
+            }
+        });
+        search.candidates = candidates;
+        made
     }
 
     /// Whether `expanded` states, the time since `started` or the memory of `search` and

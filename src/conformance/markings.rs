@@ -92,6 +92,30 @@ impl Markings {
         }
     }
 
+    /// Whether marking `i` is `marking`, which has `marked` marked places: O(marked places),
+    /// without encoding `marking`.
+    pub fn equals(&self, i: u32, marking: &[u32], marked: usize) -> bool {
+        let bytes = self.get(i);
+        let (mut at, mut p, mut seen) = (0, 0usize, 0usize);
+        while at + 1 < bytes.len() && bytes[at] < 0x80 && bytes[at + 1] < 0x80 {
+            // The common case: gap and count of one byte each.
+            p += usize::from(bytes[at]);
+            if marking.get(p) != Some(&u32::from(bytes[at + 1])) {
+                return false;
+            }
+            (at, p, seen) = (at + 2, p + 1, seen + 1);
+        }
+        while at < bytes.len() {
+            p += read_varint(bytes, &mut at) as usize;
+            if marking.get(p) != Some(&read_varint(bytes, &mut at)) {
+                return false;
+            }
+            p += 1;
+            seen += 1;
+        }
+        seen == marked
+    }
+
     /// Bytes held (capacity), for the memory bound.
     pub fn bytes_held(&self) -> usize {
         self.bytes.capacity() + 4 * self.ends.capacity()
@@ -121,7 +145,10 @@ mod tests {
             prop_assert_eq!(&out, &b);
             if a.len() == b.len() {
                 prop_assert_eq!(a == b, store.get(0) == store.get(1));
+                let marked = b.iter().filter(|&&k| k > 0).count();
+                prop_assert_eq!(a == b, store.equals(0, &b, marked));
             }
+            prop_assert!(store.equals(1, &b, b.iter().filter(|&&k| k > 0).count()));
         }
     }
 }
