@@ -10,6 +10,7 @@
 #         permit (BPI Challenge 2020 travel permits, IMf 0.2) permit-long and permit-long2 (the
 #         permit net with long noisy traces made by long_log.py: 50 traces of 100-1,000 events at
 #         10 % noise, seed 1; 40 of 300-1,000 at 20 %, seed 2; kept in $CARGO_TARGET_DIR/bench-data)
+#         bpic2012-noisy (the BPIC 2012 net with 60 made traces of 60-800 events at 40 % noise, seed 4)
 #         (default: all of them)
 #   --pm4py           also run PM4Py (venv of setup-pm4py.sh; made if missing), never on bpic2012 and permit* ...
 #   --pm4py-bpic2012  ... unless this is given too (PM4Py did not finish it in 23 minutes)
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#pairs[@]} -gt 0 ] || pairs=(running-example receipt receipt-imf20 helpdesk a12f0n00 a12f0n10 a12f0n50 bpic2012 permit permit-long permit-long2)
+[ ${#pairs[@]} -gt 0 ] || pairs=(running-example receipt receipt-imf20 helpdesk a12f0n00 a12f0n10 a12f0n50 bpic2012 permit permit-long permit-long2 bpic2012-noisy)
 data="$CARGO_TARGET_DIR/bench-data"
 
 # log net reference reference-column reference-name, per pair.
@@ -59,6 +60,7 @@ pair_files() {
     # Made logs (no stored reference: the crate's costs in the same run are the check).
     permit-long) echo "@permit-long.xes.gz permit-imf20/permit_imf20.pnml -" ;;
     permit-long2) echo "@permit-long2.xes.gz permit-imf20/permit_imf20.pnml -" ;;
+    bpic2012-noisy) echo "@bpic2012-noisy.xes.gz bpic2012/bpic2012_imf20.pnml -" ;;
     *) return 1 ;;
   esac
 }
@@ -137,14 +139,15 @@ overall=0
 
 # make_long PAIR: the long-trace log of a made pair, generated once into $data.
 make_long() {
-  local args
+  local args net=permit-imf20/permit_imf20.pnml
   case "$1" in
     permit-long) args="--traces 50 --min-len 100 --max-len 1000 --noise 0.1 --seed 1" ;;
     permit-long2) args="--traces 40 --min-len 300 --max-len 1000 --noise 0.2 --seed 2" ;;
+    bpic2012-noisy) args="--traces 60 --min-len 60 --max-len 800 --noise 0.4 --seed 4" net=bpic2012/bpic2012_imf20.pnml ;;
   esac
   mkdir -p "$data"
   # shellcheck disable=SC2086
-  [ -s "$data/$1.xes.gz" ] || python3 "$here/long_log.py" "$ref/permit-imf20/permit_imf20.pnml" "$data/$1.xes.gz" $args >&2
+  [ -s "$data/$1.xes.gz" ] || python3 "$here/long_log.py" "$ref/$net" "$data/$1.xes.gz" $args >&2
 }
 
 for p in "${pairs[@]}"; do
