@@ -169,7 +169,7 @@ pub fn check(
     let variants = Variants::of(log);
     let traces: Vec<Vec<Option<usize>>> =
         variants.list.iter().map(|v| log.trace(v.example).iter().map(|&a| align_idx[a.index()]).collect()).collect();
-    let choice = direction::choose(net, &traces, options.memory_limit);
+    let choice = direction::choose(net, &traces, options.budget, options.memory_limit);
     if choice.direction == Direction::Forward {
         aligner = Aligner::with_direction(net, options.budget, Direction::Forward);
     }

@@ -12,8 +12,9 @@
 //! directions find optimal alignments; where several are optimal, which one is reported can
 //! depend on the direction, so on a heavy log it can depend on the log as a whole. The sample's alignments in the
 //! chosen direction are kept, so only the other direction's probes are extra work: at most
-//! `SAMPLE x PROBE_STATES` states, on every core. Deterministic (state counts do not depend on
-//! timing).
+//! `SAMPLE x PROBE_STATES` states, on every core. A log of fewer variants (from [`SHORT_FROM`])
+//! samples its shortest traces instead, within its own budget; a forward probe then stops at twice
+//! the most states a backward probe needed. Deterministic (state counts do not depend on timing).
 
 use rayon::prelude::*;
 
@@ -28,9 +29,14 @@ pub const PROBE_STATES: u64 = 50_000;
 pub const FORWARD_SHARE: f64 = 0.9;
 /// Backward's sample must settle at least this many states for forward to be chosen.
 pub const MIN_WORK: u64 = 10_000;
-/// Below this many variants the default (backward) is kept without probing: the whole log is
-/// cheap.
+/// From this many variants the sample is [`SAMPLE`] variants spread over the log.
 pub const PROBE_FROM: usize = 2 * SAMPLE;
+/// From this many variants (and below [`PROBE_FROM`]) the sample is the [`SHORT_SAMPLE`]
+/// shortest traces, aligned backward within the log's own budget and forward within what
+/// backward needed; below it the default is kept without probing.
+pub const SHORT_FROM: usize = 8;
+/// Traces in the sample of a log with few variants.
+pub const SHORT_SAMPLE: usize = 4;
 
 /// The direction chosen and the sample's alignments found in it.
 #[derive(Debug)]
@@ -41,33 +47,45 @@ pub struct Choice {
     pub aligned: Vec<(usize, Alignment)>,
 }
 
-/// The direction for aligning `traces` (label indices) with `net`, from a sample of them spread
-/// evenly over the list; `memory_limit` bounds each probe as it bounds the real searches.
-pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], memory_limit: Option<u64>) -> Choice {
-    if traces.len() < PROBE_FROM {
+/// The direction for aligning `traces` (label indices) with `net`, from a sample of them (see
+/// [`PROBE_FROM`] and [`SHORT_FROM`]); `budget` and `memory_limit` are the log's own bounds.
+pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], budget: u64, memory_limit: Option<u64>) -> Choice {
+    let n = traces.len();
+    let (sample, backward_cap): (Vec<usize>, u64) = if n >= PROBE_FROM {
+        ((0..SAMPLE).map(|i| i * n / SAMPLE).collect(), PROBE_STATES)
+    } else if n >= SHORT_FROM {
+        let mut by_length: Vec<usize> = (0..n).collect();
+        by_length.sort_by_key(|&i| (traces[i].len(), i));
+        by_length.truncate(SHORT_SAMPLE);
+        (by_length, budget)
+    } else {
         return Choice { direction: Direction::Backward, aligned: Vec::new() };
-    }
-    let sample: Vec<usize> = (0..SAMPLE).map(|i| i * traces.len() / SAMPLE).collect();
-    let probe = |direction: Direction| -> Vec<Result<Alignment, AlignError>> {
-        let mut aligner = Aligner::with_direction(net, PROBE_STATES, direction);
+    };
+    let probe = |direction: Direction, cap: u64| -> Vec<Result<Alignment, AlignError>> {
+        let mut aligner = Aligner::with_direction(net, cap, direction);
         aligner.memory_limit = memory_limit;
         let aligner = &aligner;
         sample.par_iter().map_init(Workspace::default, |w, &i| aligner.align_in(w, &traces[i])).collect()
     };
-    let settled = |found: &[Result<Alignment, AlignError>]| -> u64 {
+    let settled = |found: &[Result<Alignment, AlignError>], cap: u64| -> u64 {
         found
             .iter()
             .map(|r| match r {
-                Ok(a) => a.states,
+                Ok(a) => a.states.min(cap),
                 Err(AlignError::Unreachable) => 0,
-                Err(_) => PROBE_STATES,
+                Err(_) => cap,
             })
             .sum()
     };
-    let (backward, forward) = (probe(Direction::Backward), probe(Direction::Forward));
+    let backward = probe(Direction::Backward, backward_cap);
+    // On the shortest traces forward stops at twice the most backward needed on one of them:
+    // past that it has lost, and counts so.
+    let most = backward.iter().map(|r| r.as_ref().map_or(backward_cap, |a| a.states)).max().unwrap_or(0);
+    let forward_cap = if n >= PROBE_FROM { backward_cap } else { backward_cap.min(most.saturating_mul(2).max(1)) };
+    let forward = probe(Direction::Forward, forward_cap);
+    let (backward_states, forward_states) = (settled(&backward, backward_cap), settled(&forward, forward_cap));
     #[expect(clippy::cast_precision_loss, reason = "a ratio of state counts")]
-    let forward_wins =
-        settled(&backward) >= MIN_WORK && (settled(&forward) as f64) <= FORWARD_SHARE * settled(&backward) as f64;
+    let forward_wins = backward_states >= MIN_WORK && (forward_states as f64) <= FORWARD_SHARE * backward_states as f64;
     let (direction, found) = if forward_wins { (Direction::Forward, forward) } else { (Direction::Backward, backward) };
     let aligned = sample.into_iter().zip(found).filter_map(|(i, r)| r.ok().map(|a| (i, a))).collect();
     Choice { direction, aligned }
@@ -75,12 +93,12 @@ pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], memory_limit: Optio
 
 #[cfg(test)]
 mod tests {
-    use super::{Direction, PROBE_FROM, SAMPLE, choose};
+    use super::{Direction, PROBE_FROM, SAMPLE, SHORT_FROM, SHORT_SAMPLE, choose};
     use crate::conformance::alignment::Aligner;
     use crate::net::petri::tests_support::abc;
 
     /// A cheap log keeps the default, and the sample's alignments are the ones the default
-    /// search finds; a log below the probing size is not probed at all.
+    /// search finds; a smaller log samples its shortest traces, a tiny one is not probed.
     #[test]
     fn cheap_logs_keep_the_backward_search_and_reuse_the_sample() {
         let net = abc();
@@ -93,12 +111,13 @@ mod tests {
                 t
             })
             .collect();
-        let choice = choose(&net, &traces, None);
+        let choice = choose(&net, &traces, 1_000, None);
         assert_eq!(choice.direction, Direction::Backward);
         assert_eq!(choice.aligned.len(), SAMPLE);
         for (i, a) in &choice.aligned {
             assert_eq!(a, &aligner.align(&traces[*i]).unwrap());
         }
-        assert!(choose(&net, &traces[..PROBE_FROM - 1], None).aligned.is_empty());
+        assert_eq!(choose(&net, &traces[..PROBE_FROM - 1], 1_000, None).aligned.len(), SHORT_SAMPLE);
+        assert!(choose(&net, &traces[..SHORT_FROM - 1], 1_000, None).aligned.is_empty());
     }
 }
