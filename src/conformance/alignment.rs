@@ -35,13 +35,18 @@
 //! queue reaches the next cost level (partial expansion), and silent transitions that cannot
 //! conflict fire alone (see `Aligner::eager`).
 //!
-//! Every state is stored once: its marking in one flat array, its node in another, and a hash
-//! table maps states to their best node. A marking's hash is linear in its tokens (a fixed random
-//! key per place), so a move updates it in O(1). Only transitions that consume from a marked
-//! place are tried. Cost: O(E log E) for the E states expanded plus one warm-started simplex
-//! (a few pivots of O(rows x columns)) per state whose bound is not inherited. A budget of states
-//! bounds the work (and an optional time limit): past it a variant is reported as not computed,
-//! never guessed.
+//! No model move directly follows a log move (see `Aligner::children`): an exact reduction of
+//! their interleavings.
+//!
+//! Every state is stored once: its marking as varint-coded marked places
+//! ([`crate::conformance::markings`]), its node in 40 bytes, and a hash table maps states to
+//! their best node. A marking's hash is linear in its tokens (a fixed random key per place), so a
+//! move updates it in O(1). Only solved nodes keep their program's solution, and only while a
+//! child inherits it ([`crate::conformance::solutions`]). Only transitions that consume from a
+//! marked place are tried. Cost: O(E log E) for the E states expanded plus one warm-started
+//! simplex (a few pivots of O(rows x columns)) per state whose bound is not inherited. A budget
+//! of states bounds the work, and optionally a time limit and a memory bound: past any of them a
+//! variant is reported as not computed, never guessed.
 
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
