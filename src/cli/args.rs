@@ -242,7 +242,7 @@ pub struct AuditArgs {
     pub time_limit: Option<f64>,
     /// Most memory one variant's search may hold, in MiB; a variant past it is reported as not
     /// computed (0: no bound).
-    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    #[arg(long, default_value_t = crate::conformance::check::DEFAULT_MEMORY_LIMIT_MIB, value_name = "MIB")]
     pub memory_limit: u64,
     /// A ticket is a repeat complaint when the same customer opened one about the same business
     /// at most this many days before.

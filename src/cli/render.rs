@@ -113,7 +113,7 @@ pub fn audit_args(log: LogArgs, id: &str, processes: &Path, lang: Option<Lang>) 
         allow: None,
         budget: 10_000_000,
         time_limit: None,
-        memory_limit: 1024,
+        memory_limit: crate::conformance::check::DEFAULT_MEMORY_LIMIT_MIB,
         repeat_days: 30,
         contacts: None,
         lang,

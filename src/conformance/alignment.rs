@@ -358,9 +358,9 @@ impl Search {
         self.markings.decode(id, self.places, out);
     }
 
-    /// Records the child's state unless it is known at no more cost; returns the
-    /// new node.
-    /// The marking's encoding is in `encoded`.
+    /// Records the child's state, whose marking is `marking`, unless it is known at no more
+    /// cost; returns the new node. `encode` writes the marking's encoding, called only when a node is
+    /// made.
     fn offer(&mut self, c: &Child, marking: Dense<'_>, encode: impl FnOnce(&Markings, &mut Vec<u8>)) -> Option<u32> {
         let after_log = matches!(c.mv, Move::Log(_));
         // The same state reached otherwise, no dearer, can do everything this one can.
@@ -705,26 +705,8 @@ impl<'n> Aligner<'n> {
             })
             .map(|(i, _)| TransitionIdx(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let outputs = net
-            .transitions
-            .iter()
-            .map(|t| {
-                let mut o: Vec<u32> = t.outputs.iter().map(|&(p, _)| p.0).collect();
-                o.sort_unstable();
-                o.dedup();
-                o
-            })
-            .collect();
-        let touched = net
-            .transitions
-            .iter()
-            .map(|t| {
-                let mut o: Vec<u32> = t.inputs.iter().chain(&t.outputs).map(|&(p, _)| p.0).collect();
-                o.sort_unstable();
-                o.dedup();
-                o
-            })
-            .collect();
+        let outputs = net.transitions.iter().map(|t| places_of(&t.outputs)).collect();
+        let touched = net.transitions.iter().map(|t| places_of(t.inputs.iter().chain(&t.outputs))).collect();
         let equation = MarkingEquation::new(net, &label_of, labels.len());
         let succession = Succession::new(net, &label_of, labels.len(), &zobrist);
         Aligner {
@@ -1121,6 +1103,14 @@ impl<'n> Aligner<'n> {
         }
         Err(AlignError::Unreachable)
     }
+}
+
+/// The places of `arcs`, ascending, without repeats.
+fn places_of<'a>(arcs: impl IntoIterator<Item = &'a (PlaceIdx, u32)>) -> Vec<u32> {
+    let mut places: Vec<u32> = arcs.into_iter().map(|&(p, _)| p.0).collect();
+    places.sort_unstable();
+    places.dedup();
+    places
 }
 
 /// The ascending union of two ascending lists, into `out`: O(a + b).

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 /// Fewer variants than this are aligned on the calling thread.
 const SEQUENTIAL_BELOW: usize = 32;
 
-use crate::conformance::alignment::{AlignError, Aligner, Alignment, Direction, Workspace};
+use crate::conformance::alignment::{AlignError, Aligner, Alignment, Workspace};
 use crate::conformance::allow::Allowed;
 use crate::conformance::deviation::{DeviationPattern, Marked, deviations, patterns};
 use crate::conformance::direction;
@@ -41,9 +41,9 @@ pub trait Progress: Sync {
 /// No progress reporting.
 impl Progress for () {}
 
-/// The default bound on one variant's search memory: 1 GiB, so that the two workers of a
-/// 2-core machine stay within a few GiB whatever the log.
-pub const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+/// The default bound on one variant's search memory, in MiB: 1 GiB, so that the two workers of
+/// a 2-core machine stay within a few GiB whatever the log.
+pub const DEFAULT_MEMORY_LIMIT_MIB: u64 = 1024;
 
 /// How to check.
 #[derive(Clone, Copy)]
@@ -67,7 +67,7 @@ impl CheckOptions<'static> {
         CheckOptions {
             budget,
             time_limit: None,
-            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT_MIB << 20),
             allowed: None,
             progress: &(),
         }
@@ -169,16 +169,16 @@ pub fn check(
     let variants = Variants::of(log);
     let traces: Vec<Vec<Option<usize>>> =
         variants.list.iter().map(|v| log.trace(v.example).iter().map(|&a| align_idx[a.index()]).collect()).collect();
-    let choice = direction::choose(net, &traces, options.budget, options.memory_limit);
-    if choice.direction == Direction::Forward {
-        aligner = Aligner::with_direction(net, options.budget, Direction::Forward);
+    aligner.time_limit = options.time_limit;
+    aligner.memory_limit = options.memory_limit;
+    let choice = direction::choose(net, &mut aligner, &traces);
+    if let Some(forward) = choice.forward {
+        aligner = forward;
     }
     let mut known: Vec<Option<Alignment>> = vec![None; traces.len()];
     for (i, a) in choice.aligned {
         known[i] = Some(a);
     }
-    aligner.time_limit = options.time_limit;
-    aligner.memory_limit = options.memory_limit;
     let aligner = &aligner;
     options.progress.start(variants.list.len() as u64);
     let items: Vec<Item<'_>> =

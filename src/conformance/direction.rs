@@ -40,16 +40,21 @@ pub const SHORT_SAMPLE: usize = 4;
 
 /// The direction chosen and the sample's alignments found in it.
 #[derive(Debug)]
-pub struct Choice {
+pub struct Choice<'n> {
     /// Which end to search from.
     pub direction: Direction,
     /// Alignments of sampled traces in that direction: `(index in traces, alignment)`.
     pub aligned: Vec<(usize, Alignment)>,
+    /// The forward aligner the probes used, with the log's bounds, when forward was chosen.
+    pub forward: Option<Aligner<'n>>,
 }
 
 /// The direction for aligning `traces` (label indices) with `net`, from a sample of them (see
-/// [`PROBE_FROM`] and [`SHORT_FROM`]); `budget` and `memory_limit` are the log's own bounds.
-pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], budget: u64, memory_limit: Option<u64>) -> Choice {
+/// [`PROBE_FROM`] and [`SHORT_FROM`]). `backward` is the log's backward aligner: its budget and
+/// memory bound are the log's, and it comes back with them (the probes run without its time
+/// limit, so that the choice never depends on timing).
+pub fn choose<'n>(net: &'n PetriNet, backward: &mut Aligner<'n>, traces: &[Vec<Option<usize>>]) -> Choice<'n> {
+    let (budget, time_limit) = (backward.budget, backward.time_limit);
     let n = traces.len();
     let (sample, backward_cap): (Vec<usize>, u64) = if n >= PROBE_FROM {
         ((0..SAMPLE).map(|i| i * n / SAMPLE).collect(), PROBE_STATES)
@@ -59,12 +64,9 @@ pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], budget: u64, memory
         by_length.truncate(SHORT_SAMPLE);
         (by_length, budget)
     } else {
-        return Choice { direction: Direction::Backward, aligned: Vec::new() };
+        return Choice { direction: Direction::Backward, aligned: Vec::new(), forward: None };
     };
-    let probe = |direction: Direction, cap: u64| -> Vec<Result<Alignment, AlignError>> {
-        let mut aligner = Aligner::with_direction(net, cap, direction);
-        aligner.memory_limit = memory_limit;
-        let aligner = &aligner;
+    let probe = |aligner: &Aligner<'_>| -> Vec<Result<Alignment, AlignError>> {
         sample.par_iter().map_init(Workspace::default, |w, &i| aligner.align_in(w, &traces[i])).collect()
     };
     let settled = |found: &[Result<Alignment, AlignError>], cap: u64| -> u64 {
@@ -77,18 +79,28 @@ pub fn choose(net: &PetriNet, traces: &[Vec<Option<usize>>], budget: u64, memory
             })
             .sum()
     };
-    let backward = probe(Direction::Backward, backward_cap);
+    (backward.budget, backward.time_limit) = (backward_cap, None);
+    let backward_found = probe(backward);
+    (backward.budget, backward.time_limit) = (budget, time_limit);
     // On the shortest traces forward stops at twice the most backward needed on one of them:
     // past that it has lost, and counts so.
-    let most = backward.iter().map(|r| r.as_ref().map_or(backward_cap, |a| a.states)).max().unwrap_or(0);
+    let most = backward_found.iter().map(|r| r.as_ref().map_or(backward_cap, |a| a.states)).max().unwrap_or(0);
     let forward_cap = if n >= PROBE_FROM { backward_cap } else { backward_cap.min(most.saturating_mul(2).max(1)) };
-    let forward = probe(Direction::Forward, forward_cap);
-    let (backward_states, forward_states) = (settled(&backward, backward_cap), settled(&forward, forward_cap));
+    let mut forward = Aligner::with_direction(net, forward_cap, Direction::Forward);
+    forward.memory_limit = backward.memory_limit;
+    let forward_found = probe(&forward);
+    (forward.budget, forward.time_limit) = (budget, time_limit);
+    let (backward_states, forward_states) =
+        (settled(&backward_found, backward_cap), settled(&forward_found, forward_cap));
     #[expect(clippy::cast_precision_loss, reason = "a ratio of state counts")]
     let forward_wins = backward_states >= MIN_WORK && (forward_states as f64) <= FORWARD_SHARE * backward_states as f64;
-    let (direction, found) = if forward_wins { (Direction::Forward, forward) } else { (Direction::Backward, backward) };
+    let (direction, found, forward) = if forward_wins {
+        (Direction::Forward, forward_found, Some(forward))
+    } else {
+        (Direction::Backward, backward_found, None)
+    };
     let aligned = sample.into_iter().zip(found).filter_map(|(i, r)| r.ok().map(|a| (i, a))).collect();
-    Choice { direction, aligned }
+    Choice { direction, aligned, forward }
 }
 
 #[cfg(test)]
@@ -102,7 +114,7 @@ mod tests {
     #[test]
     fn cheap_logs_keep_the_backward_search_and_reuse_the_sample() {
         let net = abc();
-        let aligner = Aligner::new(&net, 1_000);
+        let mut aligner = Aligner::new(&net, 1_000);
         let words = ["a,b,c", "a,c", "b", "c,b,a", "a,a,b,c", "x,a,b"];
         let traces: Vec<Vec<Option<usize>>> = (0..PROBE_FROM)
             .map(|i| {
@@ -111,13 +123,15 @@ mod tests {
                 t
             })
             .collect();
-        let choice = choose(&net, &traces, 1_000, None);
+        let choice = choose(&net, &mut aligner, &traces);
         assert_eq!(choice.direction, Direction::Backward);
         assert_eq!(choice.aligned.len(), SAMPLE);
         for (i, a) in &choice.aligned {
             assert_eq!(a, &aligner.align(&traces[*i]).unwrap());
         }
-        assert_eq!(choose(&net, &traces[..PROBE_FROM - 1], 1_000, None).aligned.len(), SHORT_SAMPLE);
-        assert!(choose(&net, &traces[..SHORT_FROM - 1], 1_000, None).aligned.is_empty());
+        assert!(choice.forward.is_none());
+        assert_eq!(aligner.budget, 1_000, "the log's budget comes back");
+        assert_eq!(choose(&net, &mut aligner, &traces[..PROBE_FROM - 1]).aligned.len(), SHORT_SAMPLE);
+        assert!(choose(&net, &mut aligner, &traces[..SHORT_FROM - 1]).aligned.is_empty());
     }
 }
