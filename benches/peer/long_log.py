@@ -136,7 +136,14 @@ def main():
     ap.add_argument("--noise", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    net = read_pnml(a.net)
+    if a.traces < 1 or a.min_len < 0 or a.max_len < a.min_len or not 0 <= a.noise <= 1:
+        sys.exit("long_log.py: need --traces >= 1, 0 <= --min-len <= --max-len and 0 <= --noise <= 1")
+    try:
+        net = read_pnml(a.net)
+    except (OSError, ET.ParseError) as e:
+        sys.exit(f"long_log.py: {a.net}: {e}")
+    if not any(net[4]):
+        sys.exit(f"long_log.py: {a.net} has no final marking (a <finalmarkings> place with tokens)")
     alphabet = sorted({l for l in net[0] if l is not None})
     if not alphabet:
         sys.exit(f"long_log.py: {a.net} has no visible transition")
